@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace SyncContext.AspNetCore.Diagnostics;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Worker {ThreadName} started; {ThreadCount} workers alive.")]
+    public static partial void WorkerStarted(ILogger logger, string? threadName, int threadCount);
+
+    [LoggerMessage(2, LogLevel.Debug, "Worker {ThreadName} retired after idling; {ThreadCount} workers alive.")]
+    public static partial void WorkerRetired(ILogger logger, string? threadName, int threadCount);
+
+    [LoggerMessage(3, LogLevel.Warning, "Executor {Executor} rejected work: {Reason}.")]
+    public static partial void Rejected(ILogger logger, string executor, WorkRejectionReason reason);
+
+    [LoggerMessage(4, LogLevel.Information, "Executor {Executor} stopped with all work finished.")]
+    public static partial void Stopped(ILogger logger, string executor);
+
+    [LoggerMessage(5, LogLevel.Error, "Executor {Executor} stopped when the shutdown timeout ran out: {Abandoned} queued work items were failed without running, {Running} were still running.")]
+    public static partial void StoppedWithWorkLeft(ILogger logger, string executor, int abandoned, int running);
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SyncContext;
+using SyncContext.AspNetCore.Context;
+using SyncContext.AspNetCore.Diagnostics;
+using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers SyncContext with the service collection.</summary>
+public static class SyncContextServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IRequestContext"/>
+    /// (scoped: the current request), <see cref="IAppContext"/> and <see cref="SyncExecutor"/>. Calling it
+    /// again only applies <paramref name="configure"/> once more. Options are validated when the host starts.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the executor, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddSyncContext(this IServiceCollection services, Action<SyncContextOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var options = services.AddOptions<SyncContextOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncContextOptions>, SyncContextOptionsValidator>());
+
+        services.AddHttpContextAccessor();
+        services.AddMetrics();
+        services.TryAddSingleton<SyncContextMetrics>();
+        services.TryAddSingleton<SyncExecutor>();
+        services.TryAddSingleton<IRunSync>(static sp => sp.GetRequiredService<SyncExecutor>());
+        services.TryAddSingleton<IAppContext, HostAppContext>();
+        services.TryAddScoped<IRequestContext>(static sp => new HttpRequestContext(
+            sp.GetRequiredService<IHttpContextAccessor>().HttpContext
+            ?? throw new InvalidOperationException("IRequestContext is only available while an HTTP request is being handled: resolve it from the request's services (a handler parameter or HttpContext.RequestServices).")));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncExecutorLifetime>());
+
+        return services;
+    }
+}

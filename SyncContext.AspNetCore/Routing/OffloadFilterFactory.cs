@@ -1,0 +1,127 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SyncContext.AspNetCore.Execution;
+
+namespace SyncContext.AspNetCore.Routing;
+
+/// <summary>
+/// The endpoint filter that runs a synchronous handler on the executor. One instance per endpoint; it is
+/// the only piece that moves handler bodies, whether attached by <c>OffloadSync()</c> or by the generator.
+/// </summary>
+/// <remarks>
+/// Filter factories run last-to-first, and the last one is handed the handler itself. Attached last, this
+/// filter offloads exactly the handler body: filters before it, sync or async, run where they would have.
+/// Attached earlier (a runtime <c>OffloadSync()</c> followed by more filters), it offloads the rest of the
+/// chain. If several are attached, only the last one acts, so a request hops once.
+/// </remarks>
+internal sealed class OffloadFilterFactory
+{
+    internal const string MissingRegistrationMessage =
+        "SyncContext is not registered: call builder.Services.AddSyncContext() before mapping synchronous endpoints that are offloaded.";
+
+    private static readonly IResult s_unavailable = Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+    private readonly EndpointBuilder _endpoint;
+
+    private OffloadFilterFactory(EndpointBuilder endpoint) => _endpoint = endpoint;
+
+    /// <summary>Appends the filter to <paramref name="endpoint"/>'s filter factories.</summary>
+    public static void Attach(EndpointBuilder endpoint) => endpoint.FilterFactories.Add(new OffloadFilterFactory(endpoint).Create);
+
+    /// <summary>Fails now, with a message naming the call to add, when SyncContext is not registered.</summary>
+    public static void EnsureRegistered(IServiceProvider services)
+    {
+        if (services.GetService<SyncExecutor>() is null)
+        {
+            throw new InvalidOperationException(MissingRegistrationMessage);
+        }
+    }
+
+    /// <summary>Whether a handler with this return type completes asynchronously, and so is left alone.</summary>
+    public static bool IsAwaitable(Type returnType)
+        => typeof(Task).IsAssignableFrom(returnType)
+           || returnType == typeof(ValueTask)
+           || (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
+           || returnType.GetMethod(nameof(Task.GetAwaiter), BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes) is not null;
+
+    private EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    {
+        if (IsAwaitable(context.MethodInfo.ReturnType) || HasLaterOffload())
+        {
+            return next;
+        }
+
+        var executor = context.ApplicationServices.GetService<SyncExecutor>()
+            ?? throw new InvalidOperationException(MissingRegistrationMessage);
+        var retryAfter = ((long)Math.Ceiling(context.ApplicationServices.GetRequiredService<IOptions<SyncContextOptions>>().Value.RetryAfter.TotalSeconds))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        return invocation =>
+        {
+            var task = executor.RunUnsafe(OffloadedCall.Invoke, new OffloadedCall(next, invocation), invocation.HttpContext.RequestAborted);
+            if (task.IsFaulted && task.Exception.InnerException is WorkRejectedException)
+            {
+                invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
+                return ValueTask.FromResult<object?>(s_unavailable);
+            }
+
+            return new ValueTask<object?>(task);
+        };
+    }
+
+    private bool HasLaterOffload()
+    {
+        var factories = _endpoint.FilterFactories;
+        for (var i = factories.Count - 1; i >= 0; i--)
+        {
+            var target = factories[i].Target;
+            if (ReferenceEquals(target, this))
+            {
+                return false;
+            }
+
+            if (target is OffloadFilterFactory)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What one offloaded request carries to the worker: one allocation beside the task.</summary>
+    private sealed class OffloadedCall(EndpointFilterDelegate next, EndpointFilterInvocationContext invocation)
+    {
+        public static readonly Func<object?, object?> Invoke = static state => ((OffloadedCall)state!).Run();
+
+        private object? Run()
+        {
+            SyncExecutor.ThrowIfAbandoned();
+
+            // The worker is a dedicated thread, so synchronous body I/O (XmlSerializer on Request.Body, say)
+            // may block it: allow it for this call only.
+            var bodyControl = invocation.HttpContext.Features.Get<IHttpBodyControlFeature>();
+            var allowedHere = bodyControl is { AllowSynchronousIO: false };
+            if (allowedHere)
+            {
+                bodyControl!.AllowSynchronousIO = true;
+            }
+
+            try
+            {
+                var result = next(invocation);
+                return result.IsCompletedSuccessfully ? result.Result : result.AsTask().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                if (allowedHere)
+                {
+                    bodyControl!.AllowSynchronousIO = false;
+                }
+            }
+        }
+    }
+}
