@@ -1,0 +1,60 @@
+using SyncContext;
+
+namespace SyncContext.Sample;
+
+/// <summary>The app: ordinary minimal-API handlers, sync and async.</summary>
+internal static class SampleServer
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var inline = args.Contains("--inline");
+        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--inline").ToArray());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (!builder.Configuration.GetSection("urls").Exists())
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:5080");
+        }
+
+        if (!inline)
+        {
+            builder.Services.AddSyncContext();
+        }
+
+        var app = builder.Build();
+
+        // Async handlers are never touched: they do not block.
+        app.MapGet("/fast", () => Task.FromResult("fast"));
+
+        if (inline)
+        {
+            // What ASP.NET Core does with a blocking handler: it holds a thread-pool thread for 100 ms.
+            app.MapGet("/slow", (HttpContext context) =>
+            {
+                Thread.Sleep(100);
+                return context.Response.WriteAsync("slow");
+            });
+        }
+        else
+        {
+            // Plain sync lambdas. The SyncContext generator rewrites these calls at compile time so the
+            // bodies run on the executor's own threads, with the request's context.
+            app.MapGet("/slow", () =>
+            {
+                Thread.Sleep(100); // a blocking driver, a legacy library, File.ReadAllText...
+                return "slow";
+            });
+
+            app.MapGet("/where", (IRequestContext request, IAppContext application) =>
+                $"{request.Method} {request.Path} (trace {request.TraceIdentifier}) of {application.ApplicationName} " +
+                $"ran on thread '{Thread.CurrentThread.Name}', thread-pool thread: {Thread.CurrentThread.IsThreadPoolThread}");
+
+            app.MapPost("/orders/{id:int}", (int id, Order order) =>
+                new { id, order.Item, order.Quantity, ranOn = Thread.CurrentThread.Name });
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+}
+
+internal sealed record Order(string Item, int Quantity);
