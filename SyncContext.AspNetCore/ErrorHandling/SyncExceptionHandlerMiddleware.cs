@@ -1,0 +1,182 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Diagnostics;
+using SyncContext.AspNetCore.Execution;
+
+namespace SyncContext.AspNetCore.ErrorHandling;
+
+/// <summary>
+/// Catches <typeparamref name="TException"/> from the rest of the pipeline and answers the request with a
+/// synchronous error handler run on the executor, as ASP.NET Core's exception handler answers it with an
+/// error pipeline.
+/// </summary>
+/// <remarks>
+/// This is our own middleware rather than ASP.NET Core's <c>ExceptionHandlerMiddleware</c> fed through
+/// <c>ExceptionHandlerOptions.ExceptionHandler</c>: that one catches every exception and logs each as
+/// unhandled before it could decline it, so a handler for one exception type would log, then rethrow, every
+/// other one. The exception filter here leaves other exceptions untouched, stack and all, for whatever sits
+/// further out (another handler, the developer exception page, the server). The handling itself follows
+/// ASP.NET Core's: the same log events, features, status code and cache headers; the handler runs in the
+/// failed request rather than re-executing the pipeline, so the endpoint and route values stay set.
+/// </remarks>
+/// <typeparam name="TException">The exceptions this handler answers.</typeparam>
+internal sealed class SyncExceptionHandlerMiddleware<TException>
+    where TException : Exception
+{
+    private static readonly Func<object, Task> s_clearCacheHeaders = ClearCacheHeaders;
+
+    private readonly RequestDelegate _next;
+    private readonly Func<HttpContext, TException, object?> _invoke;
+    private readonly SyncExecutor _executor;
+    private readonly ILogger _logger;
+    private readonly string _retryAfter;
+
+    public SyncExceptionHandlerMiddleware(RequestDelegate next, Func<HttpContext, TException, object?> invoke, SyncExecutor executor, ILogger logger, string retryAfter)
+    {
+        _next = next;
+        _invoke = invoke;
+        _executor = executor;
+        _logger = logger;
+        _retryAfter = retryAfter;
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is TException)
+        {
+            if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+            {
+                // Nobody is left to read an error response; ASP.NET Core's handler ends such requests quietly too.
+                Log.ErrorHandlerRequestAborted(_logger);
+                return;
+            }
+
+            if (context.Response.HasStarted)
+            {
+                // Headers are gone, so there is nothing an error handler could still say.
+                Log.ErrorHandlerResponseStarted(_logger);
+                throw;
+            }
+
+            if (!await TryHandleAsync(context, (TException)exception).ConfigureAwait(false))
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>Answers the request with the handler; <see langword="false"/> when the handler failed.</summary>
+    private async Task<bool> TryHandleAsync(HttpContext context, TException exception)
+    {
+        Log.UnhandledException(_logger, exception);
+
+        var feature = new ExceptionHandlerFeature
+        {
+            Error = exception,
+            Path = context.Request.Path.Value ?? string.Empty,
+            Endpoint = context.GetEndpoint(),
+            RouteValues = context.Features.Get<IRouteValuesFeature>()?.RouteValues,
+        };
+
+        var response = context.Response;
+        response.Clear();
+        context.Features.Set<IExceptionHandlerFeature>(feature);
+        context.Features.Set<IExceptionHandlerPathFeature>(feature);
+        response.StatusCode = StatusCodes.Status500InternalServerError;
+        response.OnStarting(s_clearCacheHeaders, response);
+
+        try
+        {
+            var task = _executor.RunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception), context.RequestAborted);
+            if (task.IsFaulted && task.Exception.InnerException is WorkRejectedException)
+            {
+                // The executor already logged the rejection; answer as an offloaded endpoint would.
+                response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                response.Headers.RetryAfter = _retryAfter;
+                return true;
+            }
+
+            var result = await task.ConfigureAwait(false);
+            await WriteResultAsync(context, result).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Log.ErrorHandlerRequestAborted(_logger);
+            return false;
+        }
+        catch (Exception handlerException)
+        {
+            // The original exception is the one worth reporting further out; this one is only logged.
+            Log.ErrorHandlerException(_logger, handlerException);
+            return false;
+        }
+    }
+
+    /// <summary>Writes what the handler returned the way a minimal-API endpoint writes its return value.</summary>
+    private static Task WriteResultAsync(HttpContext context, object? result)
+    {
+        switch (result)
+        {
+            case null:
+                // A void handler: it wrote the response itself, or the status code alone is the answer.
+                return Task.CompletedTask;
+            case IResult httpResult:
+                return httpResult.ExecuteAsync(context);
+            case string text:
+                context.Response.ContentType ??= "text/plain; charset=utf-8";
+                return context.Response.WriteAsync(text);
+            default:
+                return context.Response.WriteAsJsonAsync(result, result.GetType());
+        }
+    }
+
+    private static Task ClearCacheHeaders(object state)
+    {
+        // An error response describes this one failure: no cache should keep it.
+        var headers = ((HttpResponse)state).Headers;
+        headers.CacheControl = "no-cache,no-store";
+        headers.Pragma = "no-cache";
+        headers.Expires = "-1";
+        headers.ETag = default;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>What one failed request carries to the worker: one allocation beside the task.</summary>
+    private sealed class HandlerCall(Func<HttpContext, TException, object?> invoke, HttpContext context, TException exception)
+    {
+        public static readonly Func<object?, object?> Invoke = static state => ((HandlerCall)state!).Run();
+
+        private object? Run()
+        {
+            SyncExecutor.ThrowIfAbandoned();
+
+            // As for offloaded endpoints: the worker is a dedicated thread, so the handler may read the request
+            // or write the response synchronously; allowed for this call only.
+            var bodyControl = context.Features.Get<IHttpBodyControlFeature>();
+            var allowedHere = bodyControl is { AllowSynchronousIO: false };
+            if (allowedHere)
+            {
+                bodyControl!.AllowSynchronousIO = true;
+            }
+
+            try
+            {
+                return invoke(context, exception);
+            }
+            finally
+            {
+                if (allowedHere)
+                {
+                    bodyControl!.AllowSynchronousIO = false;
+                }
+            }
+        }
+    }
+}
