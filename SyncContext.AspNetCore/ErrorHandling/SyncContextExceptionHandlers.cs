@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Http;
 using SyncContext.AspNetCore.Routing;
 
 namespace SyncContext.AspNetCore.ErrorHandling;
@@ -43,8 +43,7 @@ public static class SyncContextExceptionHandlers
         OffloadFilterFactory.EnsureRegistered(services);
 
         var executor = services.GetRequiredService<SyncExecutor>();
-        var retryAfter = ((long)Math.Ceiling(services.GetRequiredService<IOptions<SyncContextOptions>>().Value.RetryAfter.TotalSeconds))
-            .ToString(CultureInfo.InvariantCulture);
+        var retryAfter = ServiceUnavailable.RetryAfter(services.GetRequiredService<IOptions<SyncContextOptions>>().Value);
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger(typeof(SyncContextExceptionHandlers));
 
         return app.Use(next => new SyncExceptionHandlerMiddleware<TException>(next, invoke, executor, logger, retryAfter).InvokeAsync);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Http;
 
 namespace SyncContext.AspNetCore.ErrorHandling;
 
@@ -94,7 +95,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
         try
         {
             var task = _executor.RunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception), context.RequestAborted);
-            if (task.IsFaulted && task.Exception.InnerException is WorkRejectedException)
+            if (ServiceUnavailable.IsRejected(task))
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
                 response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -156,27 +157,8 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
         private object? Run()
         {
             SyncExecutor.ThrowIfAbandoned();
-
-            // As for offloaded endpoints: the worker is a dedicated thread, so the handler may read the request
-            // or write the response synchronously; allowed for this call only.
-            var bodyControl = context.Features.Get<IHttpBodyControlFeature>();
-            var allowedHere = bodyControl is { AllowSynchronousIO: false };
-            if (allowedHere)
-            {
-                bodyControl!.AllowSynchronousIO = true;
-            }
-
-            try
-            {
-                return invoke(context, exception);
-            }
-            finally
-            {
-                if (allowedHere)
-                {
-                    bodyControl!.AllowSynchronousIO = false;
-                }
-            }
+            using var synchronousIO = new SynchronousIOScope(context);
+            return invoke(context, exception);
         }
     }
 }

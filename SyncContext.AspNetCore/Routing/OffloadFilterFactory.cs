@@ -1,10 +1,10 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Http;
 
 namespace SyncContext.AspNetCore.Routing;
 
@@ -23,7 +23,6 @@ internal sealed class OffloadFilterFactory
     internal const string MissingRegistrationMessage =
         "SyncContext is not registered: call builder.Services.AddSyncContext() before mapping synchronous endpoints that are offloaded.";
 
-    private static readonly IResult s_unavailable = Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
     private readonly EndpointBuilder _endpoint;
 
     private OffloadFilterFactory(EndpointBuilder endpoint) => _endpoint = endpoint;
@@ -56,16 +55,15 @@ internal sealed class OffloadFilterFactory
 
         var executor = context.ApplicationServices.GetService<SyncExecutor>()
             ?? throw new InvalidOperationException(MissingRegistrationMessage);
-        var retryAfter = ((long)Math.Ceiling(context.ApplicationServices.GetRequiredService<IOptions<SyncContextOptions>>().Value.RetryAfter.TotalSeconds))
-            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var retryAfter = ServiceUnavailable.RetryAfter(context.ApplicationServices.GetRequiredService<IOptions<SyncContextOptions>>().Value);
 
         return invocation =>
         {
             var task = executor.RunUnsafe(OffloadedCall.Invoke, new OffloadedCall(next, invocation), invocation.HttpContext.RequestAborted);
-            if (task.IsFaulted && task.Exception.InnerException is WorkRejectedException)
+            if (ServiceUnavailable.IsRejected(task))
             {
                 invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
-                return ValueTask.FromResult<object?>(s_unavailable);
+                return ValueTask.FromResult<object?>(ServiceUnavailable.Result);
             }
 
             return new ValueTask<object?>(task);
@@ -100,28 +98,9 @@ internal sealed class OffloadFilterFactory
         private object? Run()
         {
             SyncExecutor.ThrowIfAbandoned();
-
-            // The worker is a dedicated thread, so synchronous body I/O (XmlSerializer on Request.Body, say)
-            // may block it: allow it for this call only.
-            var bodyControl = invocation.HttpContext.Features.Get<IHttpBodyControlFeature>();
-            var allowedHere = bodyControl is { AllowSynchronousIO: false };
-            if (allowedHere)
-            {
-                bodyControl!.AllowSynchronousIO = true;
-            }
-
-            try
-            {
-                var result = next(invocation);
-                return result.IsCompletedSuccessfully ? result.Result : result.AsTask().GetAwaiter().GetResult();
-            }
-            finally
-            {
-                if (allowedHere)
-                {
-                    bodyControl!.AllowSynchronousIO = false;
-                }
-            }
+            using var synchronousIO = new SynchronousIOScope(invocation.HttpContext);
+            var result = next(invocation);
+            return result.IsCompletedSuccessfully ? result.Result : result.AsTask().GetAwaiter().GetResult();
         }
     }
 }
