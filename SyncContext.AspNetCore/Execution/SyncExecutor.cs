@@ -265,7 +265,10 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return new Admission(Reject(WorkRejectionReason.Stopping));
         }
 
-        if (Interlocked.Increment(ref _queued) > _queueLimit)
+        // Items that a free worker (idle, or not started yet) takes at once do not wait, so only the rest
+        // count against the limit; otherwise a QueueLimit of 0 would reject all work.
+        var free = _maxThreads - Volatile.Read(ref _running);
+        if (Interlocked.Increment(ref _queued) > (long)_queueLimit + free)
         {
             Interlocked.Decrement(ref _queued);
             return new Admission(Reject(WorkRejectionReason.QueueFull));

@@ -83,6 +83,20 @@ public class ExecutorAdmissionTests
     }
 
     [Fact]
+    public async Task Queue_limit_zero_still_runs_work_when_a_worker_is_free()
+    {
+        using var executor = ExecutorFactory.Create(maxThreads: 1, queueLimit: 0);
+
+        (await executor.RunAsync(() => 42).WaitAsync(TestHosts.HangGuard)).ShouldBe(42);
+
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+        var rejected = executor.RunAsync(() => 1);
+        gate.Set();
+        await blocker.WaitAsync(TestHosts.HangGuard);
+        (await Should.ThrowAsync<WorkRejectedException>(rejected)).Reason.ShouldBe(WorkRejectionReason.QueueFull);
+    }
+
+    [Fact]
     public async Task Exception_from_the_work_keeps_its_type_and_stack_trace()
     {
         using var executor = ExecutorFactory.Create();
