@@ -52,6 +52,19 @@ public class AddSyncContextTests
     }
 
     [Fact]
+    public async Task Setting_only_MaxThreads_below_the_core_count_is_valid()
+    {
+        await using var app = CreateApp(services => services.AddSyncContext(o => o.MaxThreads = 1));
+
+        await app.StartAsync();
+
+        var options = app.Services.GetRequiredService<IOptions<SyncContextOptions>>().Value;
+        options.MinThreads.ShouldBe(Math.Min(Environment.ProcessorCount, 1));
+        app.Services.GetRequiredService<SyncExecutor>().ThreadCount.ShouldBeLessThanOrEqualTo(1);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task OffloadSync_on_a_group_without_AddSyncContext_throws_at_the_call()
     {
         await using var app = CreateApp(_ => { });
