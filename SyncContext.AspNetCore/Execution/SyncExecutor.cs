@@ -139,7 +139,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> with <paramref name="state"/> as the task's own state: one allocation,
-    /// the task. The work must call <see cref="ThrowIfAbandoned"/> before it does anything else.
+    /// the task. The work must check <see cref="IsAbandoning"/> (or call <see cref="ThrowIfAbandoned"/>) before it does anything else.
     /// </summary>
     internal Task<TResult> RunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken)
     {
@@ -311,6 +311,9 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             ? $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."
             : $"The SyncContext executor '{_name}' rejected the work: it is stopping.");
     }
+
+    /// <summary>Gets whether the work item about to run is being flushed out of the queue by StopAsync, and must not run.</summary>
+    internal static bool IsAbandoning => t_abandoning;
 
     /// <summary>Fails a work item that StopAsync is flushing out of the queue after the shutdown timeout.</summary>
     internal static void ThrowIfAbandoned()

@@ -61,7 +61,7 @@ internal sealed class OffloadFilterFactory
 
         return invocation =>
         {
-            var task = executor.RunUnsafe(OffloadedCall.Invoke, new OffloadedCall(next, invocation), invocation.HttpContext.RequestAborted);
+            var task = executor.RunUnsafe(OffloadedCall.Invoke, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted);
             if (task.IsFaulted && task.Exception.InnerException is WorkRejectedException)
             {
                 invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
@@ -93,13 +93,19 @@ internal sealed class OffloadFilterFactory
     }
 
     /// <summary>What one offloaded request carries to the worker: one allocation beside the task.</summary>
-    private sealed class OffloadedCall(EndpointFilterDelegate next, EndpointFilterInvocationContext invocation)
+    private sealed class OffloadedCall(EndpointFilterDelegate next, EndpointFilterInvocationContext invocation, string retryAfter)
     {
         public static readonly Func<object?, object?> Invoke = static state => ((OffloadedCall)state!).Run();
 
         private object? Run()
         {
-            SyncExecutor.ThrowIfAbandoned();
+            if (SyncExecutor.IsAbandoning)
+            {
+                // Still queued when the shutdown timeout ran out: the handler never runs, and the client gets
+                // the same 503 as any other rejection rather than a 500 from an unhandled exception.
+                invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
+                return s_unavailable;
+            }
 
             // The worker is a dedicated thread, so synchronous body I/O (XmlSerializer on Request.Body, say)
             // may block it: allow it for this call only.
