@@ -363,6 +363,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
                 if (wake != Wake.Work)
                 {
                     retired = wake == Wake.Retire;
+
+                    // An item queued while this worker was timing out counted it as idle and started no thread;
+                    // now that it no longer counts, make sure that item gets a worker.
+                    if (retired && !_queue.IsEmpty && Volatile.Read(ref _queued) > Volatile.Read(ref _idle))
+                    {
+                        TryStartWorker(force: false);
+                    }
+
                     return;
                 }
 

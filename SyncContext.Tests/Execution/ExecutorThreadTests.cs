@@ -58,4 +58,23 @@ public class ExecutorThreadTests
         executor.ThreadCount.ShouldBe(1);
         (await executor.RunAsync(() => Thread.CurrentThread.Name).WaitAsync(TestHosts.HangGuard)).ShouldStartWith("SyncContext #");
     }
+
+    [Fact]
+    public async Task Work_queued_while_the_last_worker_retires_still_runs()
+    {
+        // With a 1 ms idle timeout the only worker retires between almost every item, so some item lands in
+        // the instant between its wait timing out and its retiring. Without a hand-over that item waited for
+        // a worker that never came (seen about one run in three before the fix).
+        using var executor = ExecutorFactory.Create(maxThreads: 1, minThreads: 0, idleTimeout: TimeSpan.FromMilliseconds(1));
+
+        for (var i = 0; i < 10_000; i++)
+        {
+            var work = executor.RunAsync(() => { });
+            var finished = await Task.WhenAny(work, Task.Delay(TestHosts.HangGuard)) == work;
+            finished.ShouldBeTrue($"item {i} was stranded: {executor.ThreadCount} workers, {executor.QueueLength} queued");
+
+            // Vary the gap so items arrive at every point of the worker's idle timeout.
+            Thread.SpinWait(i % 200 * 50);
+        }
+    }
 }
