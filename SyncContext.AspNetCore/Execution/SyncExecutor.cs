@@ -291,13 +291,25 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return task;
         }
 
-        if (admission.Mode == AdmissionMode.Inline)
+        try
         {
-            task.RunSynchronously(this);
+            if (admission.Mode == AdmissionMode.Inline)
+            {
+                task.RunSynchronously(this);
+            }
+            else
+            {
+                task.Start(this);
+            }
         }
-        else
+        catch (InvalidOperationException) when (task.IsCanceled)
         {
-            task.Start(this);
+            // The token was cancelled between the check above and the start, so the task is already Canceled
+            // and was never queued: hand the caller the cancelled task and give back the reserved place.
+            if (admission.Mode == AdmissionMode.Queued)
+            {
+                Interlocked.Decrement(ref _queued);
+            }
         }
 
         return task;
