@@ -18,8 +18,17 @@ public sealed class SyncContextOptions
     public int MaxThreads { get; set; } = Math.Max(64, 8 * Environment.ProcessorCount);
 
     /// <summary>Gets or sets how many worker threads are kept alive however idle the executor is.</summary>
-    /// <value>The default value is <see cref="Environment.ProcessorCount"/>.</value>
-    public int MinThreads { get; set; } = Environment.ProcessorCount;
+    /// <value>
+    /// The default value is the smaller of <see cref="Environment.ProcessorCount"/> and <see cref="MaxThreads"/>,
+    /// so setting only <see cref="MaxThreads"/> below the core count is valid.
+    /// </value>
+    public int MinThreads
+    {
+        get => _minThreads ?? Math.Min(Environment.ProcessorCount, MaxThreads);
+        set => _minThreads = value;
+    }
+
+    private int? _minThreads;
 
     /// <summary>
     /// Gets or sets the most work items that may wait for a worker. Past it, work is rejected at once

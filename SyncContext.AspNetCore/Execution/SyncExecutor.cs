@@ -139,7 +139,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> with <paramref name="state"/> as the task's own state: one allocation,
-    /// the task. The work must call <see cref="ThrowIfAbandoned"/> before it does anything else.
+    /// the task. The work must check <see cref="IsAbandoning"/> (or call <see cref="ThrowIfAbandoned"/>) before it does anything else.
     /// </summary>
     internal Task<TResult> RunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken)
     {
@@ -265,7 +265,10 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return new Admission(Reject(WorkRejectionReason.Stopping));
         }
 
-        if (Interlocked.Increment(ref _queued) > _queueLimit)
+        // Items that a free worker (idle, or not started yet) takes at once do not wait, so only the rest
+        // count against the limit; otherwise a QueueLimit of 0 would reject all work.
+        var free = _maxThreads - Volatile.Read(ref _running);
+        if (Interlocked.Increment(ref _queued) > (long)_queueLimit + free)
         {
             Interlocked.Decrement(ref _queued);
             return new Admission(Reject(WorkRejectionReason.QueueFull));
@@ -288,13 +291,25 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return task;
         }
 
-        if (admission.Mode == AdmissionMode.Inline)
+        try
         {
-            task.RunSynchronously(this);
+            if (admission.Mode == AdmissionMode.Inline)
+            {
+                task.RunSynchronously(this);
+            }
+            else
+            {
+                task.Start(this);
+            }
         }
-        else
+        catch (InvalidOperationException) when (task.IsCanceled)
         {
-            task.Start(this);
+            // The token was cancelled between the check above and the start, so the task is already Canceled
+            // and was never queued: hand the caller the cancelled task and give back the reserved place.
+            if (admission.Mode == AdmissionMode.Queued)
+            {
+                Interlocked.Decrement(ref _queued);
+            }
         }
 
         return task;
@@ -308,6 +323,9 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             ? $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."
             : $"The SyncContext executor '{_name}' rejected the work: it is stopping.");
     }
+
+    /// <summary>Gets whether the work item about to run is being flushed out of the queue by StopAsync, and must not run.</summary>
+    internal static bool IsAbandoning => t_abandoning;
 
     /// <summary>Fails a work item that StopAsync is flushing out of the queue after the shutdown timeout.</summary>
     internal static void ThrowIfAbandoned()
@@ -357,6 +375,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
                 if (wake != Wake.Work)
                 {
                     retired = wake == Wake.Retire;
+
+                    // An item queued while this worker was timing out counted it as idle and started no thread;
+                    // now that it no longer counts, make sure that item gets a worker.
+                    if (retired && !_queue.IsEmpty && Volatile.Read(ref _queued) > Volatile.Read(ref _idle))
+                    {
+                        TryStartWorker(force: false);
+                    }
+
                     return;
                 }
 

@@ -57,18 +57,42 @@ internal sealed class OffloadFilterFactory
             ?? throw new InvalidOperationException(MissingRegistrationMessage);
         var retryAfter = ServiceUnavailable.RetryAfter(context.ApplicationServices.GetRequiredService<IOptions<SyncContextOptions>>().Value);
 
+        if (IsLastFilter())
+        {
+            // Handed the handler itself: the work is exactly the handler body, which completes synchronously.
+            return invocation =>
+            {
+                var task = executor.RunUnsafe(OffloadedCall.InvokeHandler, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted);
+                return ServiceUnavailable.IsRejected(task)
+                    ? Unavailable(invocation, retryAfter)
+                    : new ValueTask<object?>(task);
+            };
+        }
+
+        // Filters added after a runtime OffloadSync() run inside the offloaded call. One that goes asynchronous
+        // resumes off the executor; the worker hands its pending chain back rather than block on it.
         return invocation =>
         {
-            var task = executor.RunUnsafe(OffloadedCall.Invoke, new OffloadedCall(next, invocation), invocation.HttpContext.RequestAborted);
-            if (ServiceUnavailable.IsRejected(task))
-            {
-                invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
-                return ValueTask.FromResult<object?>(ServiceUnavailable.Result);
-            }
-
-            return new ValueTask<object?>(task);
+            var task = executor.RunUnsafe(OffloadedCall.InvokeChain, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted);
+            return ServiceUnavailable.IsRejected(task)
+                ? Unavailable(invocation, retryAfter)
+                : AwaitChainAsync(task);
         };
     }
+
+    private static ValueTask<object?> Unavailable(EndpointFilterInvocationContext invocation, string retryAfter)
+    {
+        invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
+        return ValueTask.FromResult<object?>(ServiceUnavailable.Result);
+    }
+
+    private static async ValueTask<object?> AwaitChainAsync(Task<object?> offloaded)
+    {
+        var result = await offloaded.ConfigureAwait(false);
+        return result is PendingChain pending ? await pending.Task.ConfigureAwait(false) : result;
+    }
+
+    private bool IsLastFilter() => ReferenceEquals(_endpoint.FilterFactories[^1].Target, this);
 
     private bool HasLaterOffload()
     {
@@ -91,16 +115,36 @@ internal sealed class OffloadFilterFactory
     }
 
     /// <summary>What one offloaded request carries to the worker: one allocation beside the task.</summary>
-    private sealed class OffloadedCall(EndpointFilterDelegate next, EndpointFilterInvocationContext invocation)
+    private sealed class OffloadedCall(EndpointFilterDelegate next, EndpointFilterInvocationContext invocation, string retryAfter)
     {
-        public static readonly Func<object?, object?> Invoke = static state => ((OffloadedCall)state!).Run();
+        public static readonly Func<object?, object?> InvokeHandler = static state => ((OffloadedCall)state!).Run(handOffPending: false);
 
-        private object? Run()
+        public static readonly Func<object?, object?> InvokeChain = static state => ((OffloadedCall)state!).Run(handOffPending: true);
+
+        private object? Run(bool handOffPending)
         {
-            SyncExecutor.ThrowIfAbandoned();
+            if (SyncExecutor.IsAbandoning)
+            {
+                // Still queued when the shutdown timeout ran out: the handler never runs, and the client gets
+                // the same 503 as any other rejection rather than a 500 from an unhandled exception.
+                invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
+                return ServiceUnavailable.Result;
+            }
+
             using var synchronousIO = new SynchronousIOScope(invocation.HttpContext);
             var result = next(invocation);
-            return result.IsCompletedSuccessfully ? result.Result : result.AsTask().GetAwaiter().GetResult();
+            if (result.IsCompletedSuccessfully)
+            {
+                return result.Result;
+            }
+
+            return handOffPending ? new PendingChain(result.AsTask()) : result.AsTask().GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>An inner filter chain that went asynchronous on the worker, for the request to await.</summary>
+    private sealed class PendingChain(Task<object?> task)
+    {
+        public Task<object?> Task { get; } = task;
     }
 }

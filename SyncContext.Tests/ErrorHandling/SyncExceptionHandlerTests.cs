@@ -345,17 +345,28 @@ public class SyncExceptionHandlerTests
             },
             options: options =>
             {
-                // A queue of zero refuses every item: the executor is as full as it can be.
+                // One worker, no queue: while the worker is held, the executor is as full as it can be.
+                options.MaxThreads = 1;
                 options.QueueLimit = 0;
                 options.RetryAfter = TimeSpan.FromSeconds(7);
             });
 
-        await host.Scenario(_ =>
+        using var release = new ManualResetEventSlim();
+        var holding = host.Services.GetRequiredService<IRunSync>().RunAsync(release.Wait);
+        try
         {
-            _.Get.Url("/boom");
-            _.StatusCodeShouldBe(503);
-            _.Header("Retry-After").SingleValueShouldEqual("7");
-        });
+            await host.Scenario(_ =>
+            {
+                _.Get.Url("/boom");
+                _.StatusCodeShouldBe(503);
+                _.Header("Retry-After").SingleValueShouldEqual("7");
+            });
+        }
+        finally
+        {
+            release.Set();
+            await holding;
+        }
 
         handlerRan.ShouldBeFalse();
     }
