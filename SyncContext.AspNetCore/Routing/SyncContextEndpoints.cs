@@ -38,8 +38,8 @@ public static class SyncContextEndpoints
     }
 
     /// <summary>
-    /// Maps a fallback exactly as <c>MapFallback</c> would (lowest order, fallback metadata), and runs its
-    /// body on the executor.
+    /// Maps a fallback exactly as <c>MapFallback</c> would (the display name <c>Fallback {pattern}</c>, the lowest
+    /// precedence), and runs its body on the executor, next to the handler like <see cref="Map"/>.
     /// </summary>
     /// <param name="endpoints">Where to map the endpoint.</param>
     /// <param name="pattern">The route pattern.</param>
@@ -49,10 +49,23 @@ public static class SyncContextEndpoints
     [RequiresDynamicCode(TrimmingWarning)]
     public static RouteHandlerBuilder MapFallback(IEndpointRouteBuilder endpoints, string pattern, Delegate handler)
     {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        OffloadFilterFactory.EnsureRegistered(endpoints.ServiceProvider);
-        return endpoints.MapFallback(pattern, handler).OffloadSync();
+        var builder = Map(endpoints, pattern, handler, httpMethods: null);
+        builder.WithDisplayName("Fallback " + pattern);
+        builder.Add(static endpoint => ((RouteEndpointBuilder)endpoint).Order = int.MaxValue);
+        return builder;
     }
+
+    /// <summary>
+    /// Maps a fallback for <see cref="FallbackEndpointRouteBuilderExtensions.DefaultPattern"/> (<c>{*path:nonfile}</c>)
+    /// exactly as <c>MapFallback(handler)</c> would, and runs its body on the executor.
+    /// </summary>
+    /// <param name="endpoints">Where to map the endpoint.</param>
+    /// <param name="handler">The user's own handler.</param>
+    /// <returns>The endpoint's builder.</returns>
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
+    public static RouteHandlerBuilder MapFallback(IEndpointRouteBuilder endpoints, Delegate handler)
+        => MapFallback(endpoints, FallbackEndpointRouteBuilderExtensions.DefaultPattern, handler);
 
     [RequiresUnreferencedCode(TrimmingWarning)]
     [RequiresDynamicCode(TrimmingWarning)]
