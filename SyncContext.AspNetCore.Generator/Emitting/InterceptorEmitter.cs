@@ -22,7 +22,7 @@ internal static class InterceptorEmitter
     private const string RouteHandlerBuilder = "global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder";
     private const string ApplicationBuilder = "global::Microsoft.AspNetCore.Builder.IApplicationBuilder";
     private const string ServiceProviderExtensions = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions";
-    private const string TrimmingMessage = "Binds the handler by reflection, as MapGet does.";
+    private const string TrimmingMessage = "Binds the handler by reflection, as the Map method it replaces does.";
 
     private static readonly string s_version = typeof(InterceptorEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
