@@ -124,27 +124,40 @@ internal static class InterceptorEmitter
         writer.Line($"internal static {ApplicationBuilder} UseExceptionHandler{index}(this {ApplicationBuilder} app, global::System.Delegate handler)");
         writer.Open();
         writer.Line($"var typed = ({shape.DelegateType})handler;");
-        var arguments = string.Join(", ", shape.Parameters.Select(static parameter => parameter.Source switch
+        var arguments = shape.Parameters.Select(static parameter => parameter.Source switch
         {
             BinderSource.Exception => "exception",
             BinderSource.HttpContext => "httpContext",
             BinderSource.CancellationToken => "httpContext.RequestAborted",
             BinderSource.OptionalService => $"{ServiceProviderExtensions}.GetService<{parameter.Type}>(httpContext.RequestServices)",
             _ => $"{ServiceProviderExtensions}.GetRequiredService<{parameter.Type}>(httpContext.RequestServices)",
-        }));
-        if (shape.ReturnsVoid)
+        }).ToList();
+
+        writer.Line($"return {ExceptionHandlers}.Use<{shape.ExceptionType}>(app, (httpContext, exception) =>");
+        writer.Open();
+        var call = shape.ReturnsVoid ? "typed(" : "return typed(";
+        if (arguments.Count <= 2)
         {
-            writer.Line($"return {ExceptionHandlers}.Use<{shape.ExceptionType}>(app, (httpContext, exception) =>");
-            writer.Open();
-            writer.Line($"typed({arguments});");
-            writer.Line("return null;");
-            writer.Close(");");
+            writer.Line($"{call}{string.Join(", ", arguments)});");
         }
         else
         {
-            writer.Line($"return {ExceptionHandlers}.Use<{shape.ExceptionType}>(app, (httpContext, exception) => typed({arguments}));");
+            writer.Line(call);
+            writer.Indent++;
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                writer.Line(arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
+            }
+
+            writer.Indent--;
         }
 
+        if (shape.ReturnsVoid)
+        {
+            writer.Line("return null;");
+        }
+
+        writer.Close(");");
         writer.Close();
     }
 

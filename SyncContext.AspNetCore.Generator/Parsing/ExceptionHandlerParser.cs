@@ -64,10 +64,12 @@ internal static class ExceptionHandlerParser
 
         var parameters = ImmutableArray.CreateBuilder<BinderParameter>(invoke.Parameters.Length);
         string? exceptionType = null;
-        foreach (var parameter in invoke.Parameters)
+        for (var i = 0; i < invoke.Parameters.Length; i++)
         {
-            var type = parameter.Type;
-            if (parameter.RefKind != RefKind.None)
+            // The delegate type gives the types; the handler itself gives the names people wrote.
+            var parameter = i < handler.Parameters.Length ? handler.Parameters[i] : invoke.Parameters[i];
+            var type = invoke.Parameters[i].Type;
+            if (invoke.Parameters[i].RefKind != RefKind.None)
             {
                 return Fallback(location, $"parameter '{parameter.Name}' is passed by reference.");
             }
