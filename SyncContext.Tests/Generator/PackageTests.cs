@@ -51,23 +51,35 @@ public class PackageTests
                 app.Run();
                 """);
             await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+            (await GetWhereAsync(app)).ShouldStartWith("SyncContext #");
 
-            var port = FreePort();
-            using var server = Start(app, "exec", Path.Combine(app, "bin", "Release", "net10.0", "SyncApp.dll"), "--urls", $"http://127.0.0.1:{port}");
-            try
-            {
-                var body = await GetWhenListeningAsync(new Uri($"http://127.0.0.1:{port}/where"), server);
-                body.ShouldStartWith("SyncContext #");
-            }
-            finally
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-            }
+            // Opting out leaves the handler where ASP.NET Core runs it.
+            await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:EnableSyncContextGenerator=false", "--no-incremental");
+            (await GetWhereAsync(app)).ShouldNotStartWith("SyncContext");
+
+            // With ASP.NET Core's own interceptor generator on (as PublishAot sets it), the app still builds and
+            // the call is reported with the fix instead of being intercepted twice (CS9153).
+            var output = await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:EnableRequestDelegateGenerator=true", "--no-incremental");
+            output.ShouldContain("warning SYNCCTX002");
         }
         finally
         {
             work.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> GetWhereAsync(string app)
+    {
+        var port = FreePort();
+        using var server = Start(app, "exec", Path.Combine(app, "bin", "Release", "net10.0", "SyncApp.dll"), "--urls", $"http://127.0.0.1:{port}");
+        try
+        {
+            return await GetWhenListeningAsync(new Uri($"http://127.0.0.1:{port}/where"), server);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
         }
     }
 
@@ -88,7 +100,7 @@ public class PackageTests
         }
     }
 
-    private static async Task RunAsync(string directory, params string[] arguments)
+    private static async Task<string> RunAsync(string directory, params string[] arguments)
     {
         using var process = Start(directory, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
@@ -105,6 +117,7 @@ public class PackageTests
         }
 
         process.ExitCode.ShouldBe(0, $"dotnet {string.Join(' ', arguments)}{Environment.NewLine}{await output}{await error}");
+        return await output;
     }
 
     private static Process Start(string directory, params string[] arguments)
