@@ -54,22 +54,36 @@ dotnet build -c Release -nodeReuse:false >/dev/null   # restore and warm the com
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-for mode in false true; do : > "$work/csc-$mode"; : > "$work/gen-$mode"; done
-# Modes alternate run by run, so that load from other work on the machine falls on both alike.
+# Three modes, alternating run by run so that load from other work on the machine falls on all alike:
+#   off  - EnableSyncContextGenerator=false (plain MapGet, no interceptors)
+#   on   - the SyncContext generator intercepts all 500 calls
+#   rdg  - ASP.NET Core's Request Delegate Generator instead (what PublishAot turns on), as a yardstick
+declare -A props=(
+  [off]="-p:EnableSyncContextGenerator=false"
+  [on]="-p:EnableSyncContextGenerator=true"
+  [rdg]="-p:EnableSyncContextGenerator=false -p:EnableRequestDelegateGenerator=true"
+)
+declare -A generator=(
+  [on]="SyncContext.AspNetCore.Generator.SyncContextGenerator"
+  [rdg]="Microsoft.AspNetCore.Http.RequestDelegateGenerator.RequestDelegateGenerator"
+)
+for mode in off on rdg; do : > "$work/csc-$mode"; : > "$work/gen-$mode"; done
 for _ in $(seq "$runs"); do
-  for mode in false true; do
+  for mode in off on rdg; do
     touch Program.cs
-    dotnet build -c Release --no-restore -nodeReuse:false -p:EnableSyncContextGenerator=$mode -p:ReportAnalyzer=true \
+    # shellcheck disable=SC2086
+    dotnet build -c Release --no-restore -nodeReuse:false ${props[$mode]} -p:ReportAnalyzer=true \
       -v:d -clp:PerformanceSummary > "$work/log"
     grep -E '^ +[0-9]+ ms +Csc +[0-9]+ calls' "$work/log" | awk '{ print $1 }' >> "$work/csc-$mode"
-    # ReportAnalyzer lists each generator's time in seconds; none when the generator is off.
-    (grep -E '^ +[<0-9.]+ +[<0-9]+ +SyncContext.AspNetCore.Generator.SyncContextGenerator$' "$work/log" | awk '{ print $1 * 1000 }' | head -1 || true) >> "$work/gen-$mode"
+    # ReportAnalyzer lists each generator's own time in seconds.
+    if [ -n "${generator[$mode]:-}" ]; then
+      grep -E "^ +[<0-9.]+ +[<0-9]+ +${generator[$mode]}\$" "$work/log" | awk '{ print $1 * 1000 }' | head -1 >> "$work/gen-$mode"
+    fi
   done
 done
-for mode in false true; do
-  echo "EnableSyncContextGenerator=$mode: Csc median $(median < "$work/csc-$mode") ms (runs: $(paste -sd' ' "$work/csc-$mode"))"
+for mode in off on rdg; do
+  echo "$mode (${props[$mode]}): Csc task median $(median < "$work/csc-$mode") ms (runs: $(paste -sd' ' "$work/csc-$mode"))"
   if [ -s "$work/gen-$mode" ]; then
-    echo "  SyncContextGenerator median $(median < "$work/gen-$mode") ms (runs: $(paste -sd' ' "$work/gen-$mode"))"
+    echo "  ${generator[$mode]} own time median $(median < "$work/gen-$mode") ms (runs: $(paste -sd' ' "$work/gen-$mode"))"
   fi
 done
-echo "Intercepted calls: $(grep -c 'InterceptsLocation(1,' "$work/log" || true)"
