@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +15,13 @@ namespace SyncContext.AspNetCore.Routing;
 public static class SyncContextEndpoints
 {
     private const string TrimmingWarning = "Binds the handler by reflection, as MapGet does.";
+
+    // MapFallback marks its endpoints with an internal FallbackMetadata singleton; the public mapping API cannot
+    // add it, so it is read once here. Should a later ASP.NET Core drop it, fallbacks simply go without it.
+    private static readonly object? s_fallbackMetadata = typeof(RouteEndpoint).Assembly
+        .GetType("Microsoft.AspNetCore.Routing.FallbackMetadata")?
+        .GetField("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)?
+        .GetValue(null);
 
     /// <summary>
     /// Maps <paramref name="handler"/> exactly as <c>MapMethods</c> would, and runs its body on the executor.
@@ -38,8 +46,8 @@ public static class SyncContextEndpoints
     }
 
     /// <summary>
-    /// Maps a fallback exactly as <c>MapFallback</c> would (lowest order, fallback metadata), and runs its
-    /// body on the executor.
+    /// Maps a fallback exactly as <c>MapFallback</c> would (the display name <c>Fallback {pattern}</c>, the lowest
+    /// precedence), and runs its body on the executor, next to the handler like <see cref="Map"/>.
     /// </summary>
     /// <param name="endpoints">Where to map the endpoint.</param>
     /// <param name="pattern">The route pattern.</param>
@@ -50,8 +58,42 @@ public static class SyncContextEndpoints
     public static RouteHandlerBuilder MapFallback(IEndpointRouteBuilder endpoints, string pattern, Delegate handler)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+        ArgumentNullException.ThrowIfNull(handler);
         OffloadFilterFactory.EnsureRegistered(endpoints.ServiceProvider);
-        return endpoints.MapFallback(pattern, handler).OffloadSync();
+
+        return RouteHandlerServices.Map(endpoints, pattern, handler, httpMethods: null, InferFallbackMetadata, CreateOffloaded);
+    }
+
+    /// <summary>
+    /// Maps a fallback for <see cref="FallbackEndpointRouteBuilderExtensions.DefaultPattern"/> (<c>{*path:nonfile}</c>)
+    /// exactly as <c>MapFallback(handler)</c> would, and runs its body on the executor.
+    /// </summary>
+    /// <param name="endpoints">Where to map the endpoint.</param>
+    /// <param name="handler">The user's own handler.</param>
+    /// <returns>The endpoint's builder.</returns>
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
+    public static RouteHandlerBuilder MapFallback(IEndpointRouteBuilder endpoints, Delegate handler)
+        => MapFallback(endpoints, FallbackEndpointRouteBuilderExtensions.DefaultPattern, handler);
+
+    /// <summary>
+    /// Sets what <c>MapFallback</c> sets before any convention runs, so that conventions see and may change it:
+    /// the lowest precedence, the display name <c>Fallback {full pattern}</c> and ASP.NET Core's fallback marker.
+    /// </summary>
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
+    private static RequestDelegateMetadataResult InferFallbackMetadata(MethodInfo method, RequestDelegateFactoryOptions? options)
+    {
+        var endpoint = (RouteEndpointBuilder)options!.EndpointBuilder!;
+        endpoint.Order = int.MaxValue;
+        endpoint.DisplayName = "Fallback " + endpoint.RoutePattern.RawText;
+        if (s_fallbackMetadata is not null)
+        {
+            endpoint.Metadata.Insert(0, s_fallbackMetadata);
+        }
+
+        return RequestDelegateFactory.InferMetadata(method, options);
     }
 
     [RequiresUnreferencedCode(TrimmingWarning)]

@@ -1,0 +1,111 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SyncContext.AspNetCore.Generator.Model;
+
+namespace SyncContext.AspNetCore.Generator.Parsing;
+
+internal static class SymbolExtensions
+{
+    /// <summary>Fully qualified, with nullable annotations: how emitted code names a type.</summary>
+    public static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static bool IsType(this ITypeSymbol? type, string name, string containingNamespace)
+        => type is not null && type.Name == name && type.ContainingNamespace?.ToDisplayString() == containingNamespace;
+
+    /// <summary>
+    /// Whether a handler returning <paramref name="type"/> completes asynchronously: Task, ValueTask, their generic
+    /// forms, and anything with a public parameterless instance <c>GetAwaiter()</c> (the runtime's own test).
+    /// </summary>
+    public static bool IsAwaitable(this ITypeSymbol type)
+    {
+        if (type.SpecialType == SpecialType.System_Void)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.IsType("Task", "System.Threading.Tasks") || current.IsType("ValueTask", "System.Threading.Tasks"))
+            {
+                return true;
+            }
+
+            foreach (var member in current.GetMembers("GetAwaiter"))
+            {
+                if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0, DeclaredAccessibility: Accessibility.Public })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public static bool DerivesFromException(this ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.IsType("Exception", "System"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The value passed, under the implicit conversions and parentheses the compiler added.</summary>
+    public static IOperation Unwrap(this IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation { IsImplicit: true } conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The method a handler expression stands for: a lambda's or local function's symbol, a method group's
+    /// method, or the <c>Invoke</c> of a variable whose delegate type is known. <see langword="null"/> when
+    /// the expression is only known to be some <see cref="System.Delegate"/>.
+    /// </summary>
+    public static IMethodSymbol? HandlerMethod(this IOperation handler, out ITypeSymbol? delegateType)
+    {
+        var value = handler.Unwrap();
+        delegateType = value.Type;
+        return value switch
+        {
+            IDelegateCreationOperation { Target: IAnonymousFunctionOperation lambda } => lambda.Symbol,
+            IDelegateCreationOperation { Target: IMethodReferenceOperation group } => group.Method,
+            _ when value.Type is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke } => invoke,
+            _ => null,
+        };
+    }
+
+    public static InterceptSite? ToInterceptSite(this SemanticModel model, InvocationExpressionSyntax invocation, System.Threading.CancellationToken cancellationToken)
+    {
+        var location = model.GetInterceptableLocation(invocation, cancellationToken);
+        if (location is null || invocation.Expression is not MemberAccessExpressionSyntax access)
+        {
+            return null;
+        }
+
+        // For people reading the generated file: the file name and the position of the method name.
+        var name = access.Name.GetLocation().GetLineSpan();
+        var display = $"{System.IO.Path.GetFileName(name.Path)}({name.StartLinePosition.Line + 1},{name.StartLinePosition.Character + 1})";
+        return new InterceptSite(location.Version, location.Data, display, LocationInfo.From(invocation.GetLocation()));
+    }
+}
