@@ -9,7 +9,7 @@ namespace SyncContext.Tests.Generator;
 public class ExceptionHandlerTests
 {
     private static GeneratorResult Run(string statements)
-        => GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program(statements), ExceptionHandlerRuntimeStub.Source));
+        => GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program(statements)));
 
     [Fact]
     public void Binders_for_each_parameter_source_match_the_snapshot()
@@ -64,62 +64,58 @@ public class ExceptionHandlerTests
         result.Diagnostics.ShouldBeEmpty();
     }
 
-    [Fact]
-    public async Task The_binder_passes_the_exception_context_and_services_and_turns_void_into_null()
-    {
-        // A stub runtime that records what the binder hands it, then calls it as the real one would.
-        const string recordingRuntime = """
-            using Microsoft.Extensions.DependencyInjection;
-
-            namespace SyncContext.AspNetCore.ErrorHandling
+    private static readonly string ErrorProgram = GeneratorHarness.Usings + HandlerShapes.Types + """
+        namespace TestApp
+        {
+            public static class App
             {
-                public static class SyncContextExceptionHandlers
-                {
-                    public static System.Collections.Generic.List<object?> Results { get; } = new();
+                public static void ConfigureServices(IServiceCollection services)
+                    => services.AddSingleton<IGreeter, Greeter>();
 
-                    public static Microsoft.AspNetCore.Builder.IApplicationBuilder Use<TException>(
-                        Microsoft.AspNetCore.Builder.IApplicationBuilder app,
-                        System.Func<Microsoft.AspNetCore.Http.HttpContext, TException, object?> invoke)
-                        where TException : System.Exception
+                public static void Configure(WebApplication app)
+                {
+                    // The outer handler takes what the inner, more specific one lets pass.
+                    app.UseExceptionHandler((HttpContext context, IGreeter? greeter) =>
                     {
-                        var services = new ServiceCollection()
-                            .AddSingleton<TestApp.IGreeter, TestApp.Greeter>()
-                            .BuildServiceProvider();
-                        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = services };
-                        var exception = (TException)System.Activator.CreateInstance(typeof(TException), "boom")!;
-                        Results.Add(typeof(TException).Name);
-                        Results.Add(invoke(context, exception));
-                        return app;
-                    }
+                        Probe.Here("outer");
+                        context.Response.StatusCode = StatusCodes.Status418ImATeapot;
+                    });
+                    app.UseExceptionHandler((InvalidOperationException exception, HttpContext context, IGreeter greeter, CancellationToken aborted) =>
+                    {
+                        Probe.Here("inner");
+                        return greeter.Greet(exception.Message) + " at " + context.Request.Path + (aborted.CanBeCanceled ? " (abortable)" : "");
+                    });
+                    app.MapGet("/invalid", string () => throw new InvalidOperationException("invalid"));
+                    app.MapGet("/other", string () => throw new ArgumentException("other"));
                 }
             }
+        }
+        """;
 
-            namespace Microsoft.AspNetCore.Builder
-            {
-                public static class SyncContextExceptionHandlerExtensions
-                {
-                    public static IApplicationBuilder UseExceptionHandler(this IApplicationBuilder app, System.Delegate handler) => app;
-                }
-            }
-            """;
-        var compilation = GeneratorHarness.Compile(HandlerShapes.Program("""
-            app.UseExceptionHandler((InvalidOperationException exception, HttpContext context, IGreeter greeter, CancellationToken aborted)
-                => greeter.Greet(exception.Message) + (context.RequestServices is null ? "" : " with services"));
-            app.UseExceptionHandler((HttpContext context, IGreeter? greeter) => { });
-            """), recordingRuntime);
-        var result = GeneratorHarness.Run(compilation);
-        result.InterceptedCalls.ShouldBe(2);
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Error_handlers_bind_run_on_the_executor_and_answer_alike_with_and_without_the_generator(bool generatorEnabled)
+    {
+        if (generatorEnabled)
+        {
+            // Both error handlers and both endpoints are intercepted: the generator's binders answer, not the fallback.
+            var generated = GeneratorHarness.Run(GeneratorHarness.Compile(ErrorProgram));
+            generated.InterceptedCalls.ShouldBe(4);
+            generated.Source!.ShouldContain("SyncContextExceptionHandlers.Use<global::System.InvalidOperationException>");
+        }
 
-        using var image = new MemoryStream();
-        var emitted = result.Output.Emit(image);
-        emitted.Success.ShouldBeTrue(string.Join(Environment.NewLine, emitted.Diagnostics));
-        var assembly = System.Reflection.Assembly.Load(image.ToArray());
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
-        await using var app = builder.Build();
+        await using var app = await CompiledApp.StartAsync(ErrorProgram, generatorEnabled);
 
-        assembly.GetType("TestApp.App")!.GetMethod("Configure")!.Invoke(null, [app]);
+        using var invalid = await app.Client.GetAsync(new Uri("/invalid", UriKind.Relative));
+        using var other = await app.Client.GetAsync(new Uri("/other", UriKind.Relative));
 
-        var results = (List<object?>)assembly.GetType("SyncContext.AspNetCore.ErrorHandling.SyncContextExceptionHandlers")!.GetProperty("Results")!.GetValue(null)!;
-        results.ShouldBe(["InvalidOperationException", "Hello boom with services", "Exception", null]);
+        ((int)invalid.StatusCode).ShouldBe(500);
+        invalid.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        (await invalid.Content.ReadAsStringAsync()).ShouldBe("Hello invalid at /invalid (abortable)");
+        ((int)other.StatusCode).ShouldBe(418);
+        (await other.Content.ReadAsStringAsync()).ShouldBeEmpty();
+        app.Threads["inner"].ShouldStartWith("SyncContext #");
+        app.Threads["outer"].ShouldStartWith("SyncContext #");
     }
 }

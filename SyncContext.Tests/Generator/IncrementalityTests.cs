@@ -34,7 +34,7 @@ public class IncrementalityTests
     [Fact]
     public void An_unrelated_edit_leaves_every_tracked_step_cached()
     {
-        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(ProgramSource), ExceptionHandlerRuntimeStub.Source, "namespace TestApp { public class Unrelated { } }");
+        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(ProgramSource), "namespace TestApp { public class Unrelated { } }");
         var driver = GeneratorHarness.CreateDriver(compilation).RunGenerators(compilation);
         var first = driver.GetRunResult();
 
@@ -61,7 +61,7 @@ public class IncrementalityTests
     [Fact]
     public void An_edit_to_a_Map_call_reruns_the_pipeline()
     {
-        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(ProgramSource), ExceptionHandlerRuntimeStub.Source);
+        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(ProgramSource));
         var driver = GeneratorHarness.CreateDriver(compilation).RunGenerators(compilation);
 
         var tree = compilation.SyntaxTrees.First();
@@ -76,7 +76,7 @@ public class IncrementalityTests
     [Fact]
     public void No_step_output_holds_a_symbol_syntax_node_operation_location_or_diagnostic()
     {
-        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(ProgramSource), ExceptionHandlerRuntimeStub.Source);
+        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(ProgramSource));
         var result = GeneratorHarness.CreateDriver(compilation).RunGenerators(compilation).GetRunResult().Results.Single();
 
         result.TrackedSteps[TrackingNames.ExceptionHandlerCalls].SelectMany(step => step.Outputs).ShouldNotBeEmpty();
