@@ -79,7 +79,7 @@ public static class SyncContextEndpoints
 
     /// <summary>
     /// Sets what <c>MapFallback</c> sets before any convention runs, so that conventions see and may change it:
-    /// the lowest precedence, the display name <c>Fallback {full pattern}</c> and ASP.NET Core's fallback marker.
+    /// the lowest precedence, the display name prefixed with <c>Fallback</c> and ASP.NET Core's fallback marker.
     /// </summary>
     [RequiresUnreferencedCode(TrimmingWarning)]
     [RequiresDynamicCode(TrimmingWarning)]
@@ -87,7 +87,7 @@ public static class SyncContextEndpoints
     {
         var endpoint = (RouteEndpointBuilder)options!.EndpointBuilder!;
         endpoint.Order = int.MaxValue;
-        endpoint.DisplayName = "Fallback " + endpoint.RoutePattern.RawText;
+        endpoint.DisplayName = "Fallback " + endpoint.DisplayName; // as MapFallback: its pattern, and " => Method" for method groups
         if (s_fallbackMetadata is not null)
         {
             endpoint.Metadata.Insert(0, s_fallbackMetadata);

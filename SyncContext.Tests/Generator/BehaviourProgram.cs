@@ -54,6 +54,7 @@ internal static class BehaviourProgram
                     api.MapMethods("/methods", new[] { "GET", "HEAD" }, () => { Probe.Here("methods"); return "methods"; });
                     api.Map("/any", () => { Probe.Here("any"); return "any"; });
                     api.MapFallback("{*rest}", (string rest) => { Probe.Here("fallback"); return "fallback " + rest; });
+                    app.MapGroup("/files")/*OFFLOAD*/.MapFallback("{*rest}", Handlers.Files);
                     api.MapGet("/filtered", () => { Probe.Here("filtered"); return "filtered"; })
                         .AddEndpointFilter(async (context, next) => { await Task.Yield(); return await next(context); })
                         .AddEndpointFilter((context, next) => next(context));

@@ -39,6 +39,12 @@ internal static class HandlerShapes
                     return "static " + id;
                 }
 
+                public static string Files(string rest)
+                {
+                    Probe.Here("method fallback");
+                    return "file " + rest;
+                }
+
                 public string Instance(string name)
                 {
                     Probe.Here("instance");

@@ -62,6 +62,7 @@ public class TwoModeBehaviourTests(TwoModeApps apps) : IClassFixture<TwoModeApps
         { "any", "POST", "/api/any", null },
         { "fallback", "GET", "/api/no/such/page", null },
         { "default fallback", "GET", "/pages/welcome", null },
+        { "method fallback", "GET", "/files/a/b.txt", null },
     };
 
     [Theory]
@@ -116,6 +117,7 @@ public class TwoModeBehaviourTests(TwoModeApps apps) : IClassFixture<TwoModeApps
         generated["GET /api/authorized"].ShouldContain("authorize: True");
         generated["GET /api/static/{id:int}"].ShouldContain("method: Static");
         generated["GET /api/instance"].ShouldContain("method: Instance");
+        generated["* /files/{*rest}"].ShouldContain("display: Fallback /files/{*rest} => Files");
     }
 
     private static Dictionary<string, string> Describe(CompiledApp app)
