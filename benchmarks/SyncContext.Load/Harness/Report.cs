@@ -24,6 +24,22 @@ internal static class Report
             foreach (var row in results.S1)
             {
                 var alone = results.S1.FirstOrDefault(r => r.Mode == row.Mode && r.BlockingClients == 0);
+                if (row.Fast.Requests == 0)
+                {
+                    text.AppendLine(Row(
+                        Name(row.Mode),
+                        row.BlockingClients.ToString(CultureInfo.InvariantCulture),
+                        "0",
+                        $"none answered in {row.Fast.Seconds:0} s",
+                        "",
+                        row.Fast.Timeouts.ToString(CultureInfo.InvariantCulture),
+                        "n/a",
+                        "0 %",
+                        row.Slow is null ? "" : Num(row.Slow.RequestsPerSecond - (row.Slow.Non2xx / row.Slow.Seconds), "0"),
+                        Num(row.Load, "0.00")));
+                    continue;
+                }
+
                 text.AppendLine(Row(
                     Name(row.Mode),
                     row.BlockingClients == 0 ? "alone" : row.BlockingClients.ToString(CultureInfo.InvariantCulture),
@@ -91,8 +107,8 @@ internal static class Report
                     row.BoundReason,
                     Num(row.Bound, "0"),
                     Ratio(row.Slow.RequestsPerSecond / row.Bound, "%"),
-                    Num(row.Slow.P50Ms, "0"),
-                    Num(row.Slow.P99Ms, "0"),
+                    row.Slow.Requests == 0 ? $"none answered in {row.Slow.Seconds:0} s" : Num(row.Slow.P50Ms, "0"),
+                    row.Slow.Requests == 0 ? "" : Num(row.Slow.P99Ms, "0"),
                     row.Slow.Non2xx.ToString(CultureInfo.InvariantCulture),
                     Num(row.Load, "0.00")));
             }
