@@ -69,7 +69,7 @@ var header = $"""
 
     - machine: {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}
     - load (/proc/loadavg) at start: {loadAtStart}; at end: {File.ReadAllText("/proc/loadavg").Trim()}; run took {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s
-    - command: `dotnet run -c Release --project benchmarks/SyncContext.Load{(args.Length > 0 ? " -- " + string.Join(' ', args) : "")}`
+    - command: `{(Niceness() is 0 ? "" : $"nice -n {Niceness()} ")}dotnet run -c Release --project benchmarks/SyncContext.Load{(args.Length > 0 ? " -- " + string.Join(' ', args) : "")}`
     - load generator: {(wrk is null ? "built-in HttpClient (wrk not installed; numbers not comparable)" : $"wrk -t{options.WrkThreads} with wrk/report.lua")}; steps of {options.DurationSeconds} s, each on a fresh server process
     - SyncContext: MaxThreads {options.MaxThreads}, QueueLimit 1024 (S5: {options.OverloadQueueLimit}), other options default{(quartSkipped is null ? "" : $"\n- {quartSkipped}")}
     """;
@@ -85,6 +85,13 @@ return scenarios.Problems.Count == 0 ? 0 : 1;
 
 static string CpuModel()
     => File.ReadLines("/proc/cpuinfo").FirstOrDefault(static l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+// The nice value this harness (and so every server and wrk it starts) runs at: field 19 of /proc/self/stat.
+static int Niceness()
+{
+    var stat = File.ReadAllText("/proc/self/stat");
+    return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
+}
 
 // Quart runs sync routes on asyncio's default executor: min(32, cores + 4) threads.
 static int QuartExecutorThreads() => Math.Min(32, Environment.ProcessorCount + 4);
