@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -20,6 +21,7 @@ var job = smoke
 
 var config = DefaultConfig.Instance
     .AddJob(job.AsDefault())
+    .AddColumn(StatisticColumn.Median, StatisticColumn.Min)
     .WithOptions(ConfigOptions.JoinSummary | (smoke ? ConfigOptions.StopOnFirstError : ConfigOptions.Default));
 
 if (smoke && !rest.Contains("--filter"))

@@ -11,8 +11,9 @@ namespace SyncContext.Benchmarks.Execution;
 /// </summary>
 /// <remarks>
 /// <c>Warm</c>: the receiving thread is spinning when the work arrives (back-to-back calls).
-/// <c>Parked</c>: it never spins (SpinCount 0), so each call pays a kernel wake-up, as the first call after
-/// an idle period does.
+/// <c>NoSpin</c>: SpinCount 0, so the receiver goes straight to its semaphore between calls (which still spins
+/// briefly inside <see cref="SemaphoreSlim"/> before it blocks). <see cref="IdleRoundTripBenchmarks"/> measures
+/// a call after the receiver has really parked.
 /// </remarks>
 [MemoryDiagnoser]
 [ThreadingDiagnoser]
@@ -25,7 +26,7 @@ public class RoundTripBenchmarks
     private SyncExecutor _executor = null!;
     private TwoThreadHandoff _floor = null!;
 
-    [Params(Workers.Warm, Workers.Parked)]
+    [Params(Workers.Warm, Workers.NoSpin)]
     public Workers State { get; set; }
 
     [GlobalSetup]
@@ -111,6 +112,6 @@ public class RoundTripBenchmarks
     public enum Workers
     {
         Warm,
-        Parked,
+        NoSpin,
     }
 }
