@@ -119,18 +119,20 @@ internal static class Report
             text.AppendLine();
             text.AppendLine("### S5 overload: SyncContext with every worker busy and the queue full");
             text.AppendLine();
-            text.AppendLine($"| MaxThreads | QueueLimit (held queued) | 503 req/s | 503 p50 ms | 503 p99 ms | max ms | non-503 | GC heap per queued request | working set per queued request | load |");
-            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            text.AppendLine($"| MaxThreads | QueueLimit (held queued) | connections | 503 req/s | 503 p50 ms | 503 p99 ms | max ms | non-503 | `/fast` p99 ms, same state | GC heap per queued request | working set per queued request | load |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             foreach (var row in results.S5)
             {
                 text.AppendLine(Row(
                     row.MaxThreads.ToString(CultureInfo.InvariantCulture),
                     $"{row.QueueLimit} ({row.Queued})",
+                    row.Connections.ToString(CultureInfo.InvariantCulture),
                     Num(row.Shed.RequestsPerSecond, "0"),
                     Num(row.Shed.P50Ms, "0.000"),
                     Num(row.Shed.P99Ms, "0.000"),
                     Num(row.Shed.MaxMs, "0.0"),
                     (row.Shed.Requests - row.Shed.Non2xx).ToString(CultureInfo.InvariantCulture),
+                    Num(row.Fast.P99Ms, "0.000"),
                     $"{row.HeapBytesPerQueued / 1024:0.0} KiB",
                     $"{row.WorkingSetBytesPerQueued / 1024:0.0} KiB",
                     Num(row.Load, "0.00")));
@@ -197,9 +199,9 @@ internal static class Report
             yield return ("S4 >= 95% of MaxThreads / 0.1 s", $"{saturated.Slow.RequestsPerSecond:0} of {saturated.Bound:0} = {share:P1}", share >= 0.95);
         }
 
-        if (results.S5.FirstOrDefault() is { } shed)
+        foreach (var shed in results.S5)
         {
-            yield return ("S5 503 p99 < 1 ms", $"{shed.Shed.P99Ms:0.000} ms", shed.Shed.P99Ms < 1);
+            yield return ($"S5 503 p99 < 1 ms ({shed.Connections} connection{(shed.Connections == 1 ? "" : "s")})", $"{shed.Shed.P99Ms:0.000} ms (a 200 from `/fast` on the same server: {shed.Fast.P99Ms:0.000} ms)", shed.Shed.P99Ms < 1);
         }
     }
 

@@ -12,7 +12,7 @@ internal sealed record S3Row(ServerMode Mode, LoadResult Sync, double Load);
 
 internal sealed record S4Row(ServerMode Mode, LoadResult Slow, double Bound, string BoundReason, double Load);
 
-internal sealed record S5Row(int MaxThreads, int QueueLimit, LoadResult Shed, double HeapBytesPerQueued, double WorkingSetBytesPerQueued, long Queued, double Load);
+internal sealed record S5Row(int MaxThreads, int QueueLimit, int Connections, LoadResult Shed, LoadResult Fast, double HeapBytesPerQueued, double WorkingSetBytesPerQueued, long Queued, double Load);
 
 /// <summary>Runs the scenarios, one fresh server process per step, and keeps what they measured.</summary>
 internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log)
@@ -183,17 +183,27 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log
             var queued = await WaitForAsync(server, probe, static s => s["queued"], queueLimit);
             var after = await server.StatsAsync(probe, collect: true);
 
-            var shed = await LoadAsync($"{server.BaseUrl}/slow", options.FastConnections, Duration) ?? throw new InvalidOperationException("No result.");
-            S5.Add(new S5Row(
-                options.MaxThreads,
-                queueLimit,
-                shed,
-                (after["heap"] - before["heap"]) / (double)queueLimit,
-                (after["ws"] - before["ws"]) / (double)queueLimit,
-                queued,
-                load));
             Check(queued == queueLimit, $"S5: {queued} requests queued, expected {queueLimit}.");
-            Check(shed.Requests > 0 && shed.Non2xx == shed.Requests, $"S5: {shed.Non2xx} of {shed.Requests} requests were shed with the queue full; expected all.");
+
+            // One sequential client, then S1's small client (with which wrk and the server saturate the cores).
+            foreach (var connections in new[] { 1, options.FastConnections })
+            {
+                var shed = await LoadAsync($"{server.BaseUrl}/slow", connections, Duration) ?? throw new InvalidOperationException("No result.");
+
+                // The reference: a trivial async request's latency on the same server in the same state.
+                var fast = await LoadAsync($"{server.BaseUrl}/fast", connections, Duration) ?? throw new InvalidOperationException("No result.");
+                S5.Add(new S5Row(
+                    options.MaxThreads,
+                    queueLimit,
+                    connections,
+                    shed,
+                    fast,
+                    (after["heap"] - before["heap"]) / (double)queueLimit,
+                    (after["ws"] - before["ws"]) / (double)queueLimit,
+                    queued,
+                    load));
+                Check(shed.Requests > 0 && shed.Non2xx == shed.Requests, $"S5: {shed.Non2xx} of {shed.Requests} requests were shed with the queue full; expected all.");
+            }
         }
         finally
         {
