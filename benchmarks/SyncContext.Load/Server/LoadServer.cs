@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SyncContext.AspNetCore.Execution;
 
@@ -112,16 +113,8 @@ internal static class LoadServer
             }
         });
 
-        try
-        {
-            await Task.Delay(Timeout.Infinite, orphaned.Token);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        using var shutdown = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await app.StopAsync(shutdown.Token);
+        // Stops on SIGTERM/Ctrl+C like any host, or when orphaned.
+        await app.WaitForShutdownAsync(orphaned.Token);
         return 0;
     }
 
