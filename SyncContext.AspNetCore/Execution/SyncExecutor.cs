@@ -19,8 +19,9 @@ namespace SyncContext.AspNetCore.Execution;
 /// a cancellation token that is cancelled before it starts is never run.
 /// </para>
 /// <para>
-/// Workers share one queue. A worker that finds it empty spins briefly, then parks on a semaphore;
-/// each queued item releases one permit, which wakes at most one parked worker. Workers beyond
+/// Workers share one queue. One idle worker at a time spins briefly before it parks on a semaphore; the
+/// others park at once. A queued item is handed to the spinning worker if there is one, and otherwise
+/// releases one permit, which wakes at most one parked worker. Workers beyond
 /// <see cref="SyncContextOptions.MinThreads"/> retire after <see cref="SyncContextOptions.IdleTimeout"/>.
 /// </para>
 /// </remarks>
@@ -49,9 +50,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private readonly SyncContextMetrics? _metrics;
     private readonly TaskCompletionSource _allWorkersExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private const int NoSpinner = 0;
+    private const int SpinnerWaiting = 1;
+    private const int SpinnerHanded = 2;
+
     private int _queued;
     private int _threads;
     private int _idle;
+    private int _spinner; // NoSpinner, or the one spinning worker's state: waiting, or handed an item to take
     private int _running;
     private int _nextThreadId;
     private volatile int _state; // 0 running, 1 stopping (no new work), 2 abandoning (queued work is failed, not run)
@@ -228,10 +234,16 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         // Only tasks this class creates reach here, after Schedule reserved their place in the queue.
         _queue.Enqueue(task);
-        _work.Release();
 
-        // Waking one worker is the semaphore's job; a new thread is needed only when more items wait
-        // than there are workers free to take them.
+        // A spinning worker is handed the item directly: no lock, no wake-up. Otherwise a permit wakes at
+        // most one parked worker.
+        if (Interlocked.CompareExchange(ref _spinner, SpinnerHanded, SpinnerWaiting) != SpinnerWaiting)
+        {
+            _work.Release();
+        }
+
+        // Waking one worker is the spinner's or the semaphore's job; a new thread is needed only when more
+        // items wait than there are workers free to take them.
         if (Volatile.Read(ref _queued) > Volatile.Read(ref _idle))
         {
             TryStartWorker(force: false);
@@ -388,7 +400,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
                 if (!_queue.TryDequeue(out var task))
                 {
-                    // A permit always has an item behind it, except after StopAsync took them all.
+                    // A permit or a handoff always has an item behind it, except after StopAsync took them all.
                     continue;
                 }
 
@@ -415,7 +427,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         }
     }
 
-    /// <summary>Takes one permit, or says why this worker should exit instead.</summary>
+    /// <summary>Takes one permit or handed item, or says why this worker should exit instead.</summary>
     private Wake WaitForWork()
     {
         // A worker waiting here counts as idle, spinning or parked, so a caller starts a new thread only
@@ -423,15 +435,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         Interlocked.Increment(ref _idle);
         try
         {
-            // Spin first: a warm round trip then costs a few microseconds instead of a futex wake.
-            for (var i = 0; i < _spinCount; i++)
+            // Spin first: a warm round trip then costs a few microseconds instead of a futex wake. One idle
+            // worker spins at a time: a second spinner only takes a core from the thread about to hand it
+            // work, and contends with the first on the semaphore's lock when the item arrives.
+            if (_spinCount > 0
+                && Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) == NoSpinner
+                && Spin() is { } woken)
             {
-                if (_work.Wait(0))
-                {
-                    return _state == 2 ? Wake.Exit : Wake.Work;
-                }
-
-                Thread.SpinWait(20);
+                return woken;
             }
 
             while (true)
@@ -460,6 +471,52 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         {
             Interlocked.Decrement(ref _idle);
         }
+    }
+
+    /// <summary>
+    /// Spins as the one registered spinner until a caller hands it an item or a permit shows up (work queued
+    /// while it was busy, or StopAsync); <see langword="null"/> when the spin runs out and it should park.
+    /// </summary>
+    private Wake? Spin()
+    {
+        for (var i = 0; i < _spinCount; i++)
+        {
+            if (Volatile.Read(ref _spinner) == SpinnerHanded)
+            {
+                return TakeHandedItem();
+            }
+
+            if (_work.CurrentCount > 0)
+            {
+                // Stand down before taking a permit, so no caller hands this worker a second item meanwhile.
+                if (Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded)
+                {
+                    return TakeHandedItem();
+                }
+
+                if (_work.Wait(0))
+                {
+                    return _state == 2 ? Wake.Exit : Wake.Work;
+                }
+
+                if (Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) != NoSpinner)
+                {
+                    return null; // another worker spins now
+                }
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        // A caller may hand over an item up to the moment this worker stands down.
+        return Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded ? TakeHandedItem() : null;
+    }
+
+    /// <summary>Frees the spinner's place; the handed item is in the queue, like one behind a permit.</summary>
+    private Wake TakeHandedItem()
+    {
+        Volatile.Write(ref _spinner, NoSpinner);
+        return _state == 2 ? Wake.Exit : Wake.Work;
     }
 
     private void ReleaseWorkers() => _work.Release(_maxThreads);

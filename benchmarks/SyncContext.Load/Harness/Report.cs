@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text;
+using SyncContext.Load.Server;
+
+namespace SyncContext.Load.Harness;
+
+/// <summary>Writes what the scenarios measured as Markdown tables, with the targets of issue 4 checked.</summary>
+internal static class Report
+{
+    public static string Write(Scenarios results, HarnessOptions options, string header)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(header);
+
+        if (results.S1.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### S1 isolation: async `/fast` beside N clients of sync `/slow` (blocks 100 ms)");
+            text.AppendLine();
+            text.AppendLine($"`/fast`: {options.FastConnections} connections; `/slow` ran {options.Ramp.TotalSeconds:0.#} s before `/fast` was measured, and through it.");
+            text.AppendLine();
+            text.AppendLine("| mode | N | /fast req/s | p50 ms | p99 ms | timeouts | p99 vs alone | req/s vs alone | /slow req/s | load |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var row in results.S1)
+            {
+                var alone = results.S1.FirstOrDefault(r => r.Mode == row.Mode && r.BlockingClients == 0);
+                if (row.Fast.Requests == 0)
+                {
+                    text.AppendLine(Row(
+                        Name(row.Mode),
+                        row.BlockingClients.ToString(CultureInfo.InvariantCulture),
+                        "0",
+                        $"none answered in {row.Fast.Seconds:0} s",
+                        "",
+                        row.Fast.Timeouts.ToString(CultureInfo.InvariantCulture),
+                        "n/a",
+                        "0 %",
+                        row.Slow is null ? "" : Num(row.Slow.RequestsPerSecond - (row.Slow.Non2xx / row.Slow.Seconds), "0"),
+                        Num(row.Load, "0.00")));
+                    continue;
+                }
+
+                text.AppendLine(Row(
+                    Name(row.Mode),
+                    row.BlockingClients == 0 ? "alone" : row.BlockingClients.ToString(CultureInfo.InvariantCulture),
+                    Num(row.Fast.RequestsPerSecond, "0"),
+                    Num(row.Fast.P50Ms, "0.00"),
+                    Num(row.Fast.P99Ms, "0.00"),
+                    row.Fast.Timeouts.ToString(CultureInfo.InvariantCulture),
+                    alone is null || row.BlockingClients == 0 ? "" : Ratio(row.Fast.P99Ms / alone.Fast.P99Ms, "x"),
+                    alone is null || row.BlockingClients == 0 ? "" : Ratio(row.Fast.RequestsPerSecond / alone.Fast.RequestsPerSecond, "%"),
+                    row.Slow is null ? "" : Num(row.Slow.RequestsPerSecond - (row.Slow.Non2xx / row.Slow.Seconds), "0"),
+                    Num(row.Load, "0.00")));
+            }
+        }
+
+        if (results.S2.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### S2 burst recovery: 0 -> 256 blocking clients, `/fast` p99 per 100 ms window (2 sequential samplers)");
+            text.AppendLine();
+            text.AppendLine("| mode | first window p99 < 10 ms (s) | p99 < 10 ms for 1 s from (s) | worst /fast ms | load |");
+            text.AppendLine("|---|--:|--:|--:|--:|");
+            foreach (var row in results.S2)
+            {
+                text.AppendLine(Row(
+                    Name(row.Mode),
+                    row.FirstGoodSeconds is { } first ? Num(first, "0.0") : $"> {row.CapSeconds:0}",
+                    row.SustainedSeconds is { } sustained ? Num(sustained, "0.0") : $"> {row.CapSeconds:0}",
+                    Num(row.WorstMs, "0"),
+                    Num(row.Load, "0.00")));
+            }
+        }
+
+        if (results.S3.Count > 0)
+        {
+            var inline = results.S3.FirstOrDefault(static r => r.Mode == ServerMode.Inline);
+            text.AppendLine();
+            text.AppendLine($"### S3 overhead: trivial sync handler, {options.SyncConnections} connections");
+            text.AppendLine();
+            text.AppendLine("| mode | req/s | p50 ms | p99 ms | req/s vs inline | load |");
+            text.AppendLine("|---|--:|--:|--:|--:|--:|");
+            foreach (var row in results.S3)
+            {
+                text.AppendLine(Row(
+                    Name(row.Mode),
+                    Num(row.Sync.RequestsPerSecond, "0"),
+                    Num(row.Sync.P50Ms, "0.00"),
+                    Num(row.Sync.P99Ms, "0.00"),
+                    inline is null ? "" : Ratio(row.Sync.RequestsPerSecond / inline.Sync.RequestsPerSecond, "%"),
+                    Num(row.Load, "0.00")));
+            }
+        }
+
+        if (results.S4.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### S4 saturation: sync `/slow` (100 ms) with 256 clients");
+            text.AppendLine();
+            text.AppendLine("| mode | /slow req/s | bound | bound req/s | of bound | p50 ms | p99 ms | non-2xx | load |");
+            text.AppendLine("|---|--:|---|--:|--:|--:|--:|--:|--:|");
+            foreach (var row in results.S4)
+            {
+                text.AppendLine(Row(
+                    Name(row.Mode),
+                    Num(row.Slow.RequestsPerSecond, "0"),
+                    row.BoundReason,
+                    Num(row.Bound, "0"),
+                    Ratio(row.Slow.RequestsPerSecond / row.Bound, "%"),
+                    row.Slow.Requests == 0 ? $"none answered in {row.Slow.Seconds:0} s" : Num(row.Slow.P50Ms, "0"),
+                    row.Slow.Requests == 0 ? "" : Num(row.Slow.P99Ms, "0"),
+                    row.Slow.Non2xx.ToString(CultureInfo.InvariantCulture),
+                    Num(row.Load, "0.00")));
+            }
+        }
+
+        if (results.S5.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### S5 overload: SyncContext with every worker busy and the queue full");
+            text.AppendLine();
+            text.AppendLine($"| MaxThreads | QueueLimit (held queued) | connections | 503 req/s | 503 p50 ms | 503 p99 ms | max ms | non-503 | `/fast` p99 ms, same state | GC heap per queued request | working set per queued request | load |");
+            text.AppendLine("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            foreach (var row in results.S5)
+            {
+                text.AppendLine(Row(
+                    row.MaxThreads.ToString(CultureInfo.InvariantCulture),
+                    $"{row.QueueLimit} ({row.Queued})",
+                    row.Connections.ToString(CultureInfo.InvariantCulture),
+                    Num(row.Shed.RequestsPerSecond, "0"),
+                    Num(row.Shed.P50Ms, "0.000"),
+                    Num(row.Shed.P99Ms, "0.000"),
+                    Num(row.Shed.MaxMs, "0.0"),
+                    (row.Shed.Requests - row.Shed.Non2xx).ToString(CultureInfo.InvariantCulture),
+                    Num(row.Fast.P99Ms, "0.000"),
+                    $"{row.HeapBytesPerQueued / 1024:0.0} KiB",
+                    $"{row.WorkingSetBytesPerQueued / 1024:0.0} KiB",
+                    Num(row.Load, "0.00")));
+            }
+        }
+
+        var targets = Targets(results).ToList();
+        if (targets.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### Targets (issue 4), SyncContext");
+            text.AppendLine();
+            text.AppendLine("| target | measured | met |");
+            text.AppendLine("|---|---|---|");
+            foreach (var (target, measured, met) in targets)
+            {
+                text.AppendLine(Row(target, measured, met ? "yes" : "**no**"));
+            }
+        }
+
+        if (results.Problems.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("### Problems");
+            foreach (var problem in results.Problems)
+            {
+                text.AppendLine($"- {problem}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static IEnumerable<(string Target, string Measured, bool Met)> Targets(Scenarios results)
+    {
+        var alone = results.S1.FirstOrDefault(static r => r is { Mode: ServerMode.SyncContext, BlockingClients: 0 });
+        var loaded = results.S1.FirstOrDefault(static r => r is { Mode: ServerMode.SyncContext, BlockingClients: 256 });
+        if (alone is not null && loaded is not null)
+        {
+            var p99 = loaded.Fast.P99Ms / alone.Fast.P99Ms;
+            var rate = loaded.Fast.RequestsPerSecond / alone.Fast.RequestsPerSecond;
+            yield return ("S1 `/fast` p99 with 256 blocking <= 2x alone", $"{loaded.Fast.P99Ms:0.00} ms vs {alone.Fast.P99Ms:0.00} ms = {p99:0.00}x", p99 <= 2);
+            yield return ("S1 `/fast` req/s with 256 blocking >= 80% of alone", $"{loaded.Fast.RequestsPerSecond:0} vs {alone.Fast.RequestsPerSecond:0} = {rate:P0}", rate >= 0.8);
+        }
+
+        if (results.S2.FirstOrDefault(static r => r.Mode == ServerMode.SyncContext) is { } burst)
+        {
+            var inline = results.S2.FirstOrDefault(static r => r.Mode == ServerMode.Inline);
+            var inlineText = inline is null ? "" : $" (inline: {(inline.SustainedSeconds is { } s ? $"{s:0.0} s" : $"> {inline.CapSeconds:0} s")})";
+            yield return ("S2 recovery < 1 s", $"{(burst.SustainedSeconds is { } t ? $"{t:0.0} s" : $"> {burst.CapSeconds:0} s")}{inlineText}", burst.SustainedSeconds < 1);
+        }
+
+        var syncInline = results.S3.FirstOrDefault(static r => r.Mode == ServerMode.Inline);
+        var syncOffloaded = results.S3.FirstOrDefault(static r => r.Mode == ServerMode.SyncContext);
+        if (syncInline is not null && syncOffloaded is not null)
+        {
+            var rate = syncOffloaded.Sync.RequestsPerSecond / syncInline.Sync.RequestsPerSecond;
+            yield return ("S3 offloaded >= 85% of inline req/s", $"{syncOffloaded.Sync.RequestsPerSecond:0} vs {syncInline.Sync.RequestsPerSecond:0} = {rate:P0}", rate >= 0.85);
+        }
+
+        if (results.S4.FirstOrDefault(static r => r.Mode == ServerMode.SyncContext) is { } saturated)
+        {
+            var share = saturated.Slow.RequestsPerSecond / saturated.Bound;
+            yield return ("S4 >= 95% of MaxThreads / 0.1 s", $"{saturated.Slow.RequestsPerSecond:0} of {saturated.Bound:0} = {share:P1}", share >= 0.95);
+        }
+
+        foreach (var shed in results.S5)
+        {
+            yield return ($"S5 503 p99 < 1 ms ({shed.Connections} connection{(shed.Connections == 1 ? "" : "s")})", $"{shed.Shed.P99Ms:0.000} ms (a 200 from `/fast` on the same server: {shed.Fast.P99Ms:0.000} ms)", shed.Shed.P99Ms < 1);
+        }
+    }
+
+    private static string Name(ServerMode mode) => mode switch
+    {
+        ServerMode.Inline => "inline (default)",
+        ServerMode.TaskRun => "Task.Run",
+        ServerMode.MinThreads => $"SetMinThreads({LoadServer.MinThreadsRaisedTo})",
+        ServerMode.SyncContext => "SyncContext",
+        ServerMode.Quart => "Quart (uvicorn)",
+        _ => mode.ToString(),
+    };
+
+    private static string Row(params string[] cells) => $"| {string.Join(" | ", cells)} |";
+
+    private static string Num(double value, string format)
+        => double.IsNaN(value) ? "n/a" : value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Ratio(double value, string unit)
+        => double.IsNaN(value) || double.IsInfinity(value) ? "n/a"
+            : unit == "%" ? value.ToString("P0", CultureInfo.InvariantCulture)
+            : $"{value.ToString("0.00", CultureInfo.InvariantCulture)}x";
+}

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using SyncContext.Load.Server;
+
+namespace SyncContext.Load.Harness;
+
+internal sealed record S1Row(ServerMode Mode, int BlockingClients, LoadResult Fast, LoadResult? Slow, double Load);
+
+internal sealed record S2Row(ServerMode Mode, double? FirstGoodSeconds, double? SustainedSeconds, double WorstMs, double CapSeconds, double Load);
+
+internal sealed record S3Row(ServerMode Mode, LoadResult Sync, double Load);
+
+internal sealed record S4Row(ServerMode Mode, LoadResult Slow, double Bound, string BoundReason, double Load);
+
+internal sealed record S5Row(int MaxThreads, int QueueLimit, int Connections, LoadResult Shed, LoadResult Fast, double HeapBytesPerQueued, double WorkingSetBytesPerQueued, long Queued, double Load);
+
+/// <summary>Runs the scenarios, one fresh server process per step, and keeps what they measured.</summary>
+internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log)
+{
+    private const int BurstClients = 256;
+    private static readonly TimeSpan s_window = TimeSpan.FromMilliseconds(100);
+
+    public List<S1Row> S1 { get; } = [];
+
+    public List<S2Row> S2 { get; } = [];
+
+    public List<S3Row> S3 { get; } = [];
+
+    public List<S4Row> S4 { get; } = [];
+
+    public List<S5Row> S5 { get; } = [];
+
+    public List<string> Problems { get; } = [];
+
+    private TimeSpan Duration => TimeSpan.FromSeconds(options.DurationSeconds);
+
+    /// <summary>The 1-minute load average, as <c>uptime</c> shows it.</summary>
+    public static double LoadAverage()
+        => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>S1: <c>/fast</c> alone, then beside N clients of the blocking <c>/slow</c>.</summary>
+    public async Task RunS1Async(ServerMode mode)
+    {
+        var steps = options.Smoke ? options.BlockingClients : [0, .. options.BlockingClients];
+        foreach (var blocking in steps)
+        {
+            var load = LoadAverage();
+            log.WriteLine($"  S1 {mode}: /fast beside {blocking} blocking clients (load {load:0.00})");
+            await using var server = await StartAsync(mode);
+            Task<LoadResult?>? slowTask = null;
+            if (blocking > 0)
+            {
+                slowTask = LoadAsync($"{server.BaseUrl}/slow", blocking, options.Ramp + Duration + TimeSpan.FromSeconds(1));
+                await Task.Delay(options.Ramp);
+            }
+
+            var fast = await LoadAsync($"{server.BaseUrl}/fast", options.FastConnections, Duration) ?? throw new InvalidOperationException("No result.");
+            var slow = slowTask is null ? null : await slowTask;
+            S1.Add(new S1Row(mode, blocking, fast, slow, load));
+
+            // Starving is what the default modes are here to show; the isolating ones must serve both routes.
+            if (mode is ServerMode.SyncContext or ServerMode.Quart)
+            {
+                Check(fast.Requests - fast.Non2xx > 0, $"S1 {mode} N={blocking}: /fast answered nothing.");
+                Check(slow is null || slow.Requests - slow.Non2xx > 0, $"S1 {mode} N={blocking}: /slow answered nothing.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// S2: a jump from 0 to 256 blocking clients; how long until <c>/fast</c>'s p99, sampled by two sequential
+    /// clients in 100 ms windows, is back under 10 ms and stays there for a second.
+    /// </summary>
+    public async Task RunS2Async(ServerMode mode)
+    {
+        var load = LoadAverage();
+        log.WriteLine($"  S2 {mode}: burst 0 -> {BurstClients} blocking clients (load {load:0.00})");
+        await using var server = await StartAsync(mode);
+        await using var sampler = new FastSampler($"{server.BaseUrl}/fast", clients: 2);
+        await Task.Delay(500);
+
+        using var stopBurst = new CancellationTokenSource();
+        var t0 = Stopwatch.GetTimestamp();
+        var burst = LoadAsync($"{server.BaseUrl}/slow", BurstClients, options.BurstCap + TimeSpan.FromSeconds(2), stopBurst.Token);
+
+        var windowTicks = (long)(s_window.TotalSeconds * Stopwatch.Frequency);
+        var windows = (int)(options.BurstCap / s_window);
+        int? firstGood = null, sustainedFrom = null, runStart = null;
+        for (var k = 0; k < windows; k++)
+        {
+            // Judged 20 ms after the window closes: a request it started that is still pending is already too slow.
+            var judgeAt = t0 + ((k + 1) * windowTicks) + (windowTicks / 5);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), judgeAt);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            var good = sampler.Window(t0 + (k * windowTicks), t0 + ((k + 1) * windowTicks)) is { P99: < 10 };
+            if (!good)
+            {
+                runStart = null;
+                continue;
+            }
+
+            firstGood ??= k;
+            runStart ??= k;
+            if (k - runStart.Value + 1 >= 10)
+            {
+                sustainedFrom = runStart;
+                break;
+            }
+        }
+
+        await stopBurst.CancelAsync();
+        await burst;
+        S2.Add(new S2Row(
+            mode,
+            (firstGood + 1) * s_window.TotalSeconds,
+            (sustainedFrom + 1) * s_window.TotalSeconds,
+            sampler.MaxSince(t0),
+            options.BurstCap.TotalSeconds,
+            load));
+    }
+
+    /// <summary>S3: a trivial sync handler at full load, where it runs decided by the mode.</summary>
+    public async Task RunS3Async(ServerMode mode)
+    {
+        var load = LoadAverage();
+        log.WriteLine($"  S3 {mode}: trivial sync handler (load {load:0.00})");
+        await using var server = await StartAsync(mode);
+        var sync = await LoadAsync($"{server.BaseUrl}/sync", options.SyncConnections, Duration) ?? throw new InvalidOperationException("No result.");
+        S3.Add(new S3Row(mode, sync, load));
+        Check(sync.Requests - sync.Non2xx > 0, $"S3 {mode}: /sync answered nothing.");
+    }
+
+    /// <summary>S4: the blocking handler at saturation, against what the mode allows in theory.</summary>
+    public async Task RunS4Async(ServerMode mode, int quartWorkers)
+    {
+        var load = LoadAverage();
+        log.WriteLine($"  S4 {mode}: /slow with {BurstClients} clients (load {load:0.00})");
+        await using var server = await StartAsync(mode);
+        var slow = await LoadAsync($"{server.BaseUrl}/slow", BurstClients, Duration) ?? throw new InvalidOperationException("No result.");
+        var perThread = 1000.0 / LoadServer.SlowMilliseconds;
+        var (bound, reason) = mode switch
+        {
+            ServerMode.SyncContext => (options.MaxThreads * perThread, $"MaxThreads {options.MaxThreads} / 0.1 s"),
+            ServerMode.Quart => (quartWorkers * perThread, $"executor {quartWorkers} threads / 0.1 s"),
+            _ => (BurstClients * perThread, $"{BurstClients} clients / 0.1 s"),
+        };
+        S4.Add(new S4Row(mode, slow, bound, reason, load));
+    }
+
+    /// <summary>
+    /// S5: every worker busy and the queue full. The memory a queued request holds (server GC heap and working
+    /// set, after a full collection, with K more requests queued, divided by K), then the latency of the 503s.
+    /// </summary>
+    public async Task RunS5Async()
+    {
+        var load = LoadAverage();
+        var queueLimit = options.OverloadQueueLimit;
+        log.WriteLine($"  S5 SyncContext: {options.MaxThreads} busy, {queueLimit} queued, then 503s (load {load:0.00})");
+        await using var server = await StartAsync(ServerMode.SyncContext, queueLimit);
+        using var holder = HttpLoad.CreateClient(int.MaxValue, TimeSpan.FromSeconds(60));
+        using var probe = HttpLoad.CreateClient(1);
+        using var release = new CancellationTokenSource();
+        var held = new List<Task>();
+        void Hold(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                held.Add(holder.GetAsync($"{server.BaseUrl}/hold?ms=30000", release.Token));
+            }
+        }
+
+        try
+        {
+            Hold(options.MaxThreads);
+            await WaitForAsync(server, probe, static s => s["running"], options.MaxThreads);
+            var before = await server.StatsAsync(probe, collect: true);
+
+            Hold(queueLimit);
+            var queued = await WaitForAsync(server, probe, static s => s["queued"], queueLimit);
+            var after = await server.StatsAsync(probe, collect: true);
+
+            Check(queued == queueLimit, $"S5: {queued} requests queued, expected {queueLimit}.");
+
+            // One sequential client, then S1's small client (with which wrk and the server saturate the cores).
+            foreach (var connections in new[] { 1, options.FastConnections })
+            {
+                var shed = await LoadAsync($"{server.BaseUrl}/slow", connections, Duration) ?? throw new InvalidOperationException("No result.");
+
+                // The reference: a trivial async request's latency on the same server in the same state.
+                var fast = await LoadAsync($"{server.BaseUrl}/fast", connections, Duration) ?? throw new InvalidOperationException("No result.");
+                S5.Add(new S5Row(
+                    options.MaxThreads,
+                    queueLimit,
+                    connections,
+                    shed,
+                    fast,
+                    (after["heap"] - before["heap"]) / (double)queueLimit,
+                    (after["ws"] - before["ws"]) / (double)queueLimit,
+                    queued,
+                    load));
+                Check(shed.Requests > 0 && shed.Non2xx == shed.Requests, $"S5: {shed.Non2xx} of {shed.Requests} requests were shed with the queue full; expected all.");
+            }
+        }
+        finally
+        {
+            await release.CancelAsync();
+            try
+            {
+                await Task.WhenAll(held);
+            }
+            catch (Exception)
+            {
+                // Cancelled on purpose.
+            }
+        }
+    }
+
+    private async Task<ServerProcess> StartAsync(ServerMode mode, int? queueLimit = null)
+    {
+        var server = await ServerProcess.StartAsync(mode, options.MaxThreads, queueLimit ?? 1024);
+        await server.WarmUpAsync();
+        return server;
+    }
+
+    private Task<LoadResult?> LoadAsync(string url, int connections, TimeSpan duration, CancellationToken cancellationToken = default)
+        => wrk is null
+            ? RunBuiltInAsync(url, connections, duration, cancellationToken)
+            : wrk.RunAsync(url, connections, duration, cancellationToken);
+
+    private static async Task<LoadResult?> RunBuiltInAsync(string url, int connections, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var result = await HttpLoad.RunAsync(url, connections, duration, cancellationToken);
+        return cancellationToken.IsCancellationRequested ? null : result;
+    }
+
+    private static async Task<long> WaitForAsync(ServerProcess server, HttpClient probe, Func<IReadOnlyDictionary<string, long>, long> read, long expected)
+    {
+        var deadline = Stopwatch.StartNew();
+        var value = 0L;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            value = read(await server.StatsAsync(probe, collect: false));
+            if (value >= expected)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return value;
+    }
+
+    private void Check(bool condition, string problem)
+    {
+        if (!condition)
+        {
+            Problems.Add(problem);
+            log.WriteLine($"  PROBLEM: {problem}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Execution;
+
+namespace SyncContext.Load.Server;
+
+/// <summary>How the server runs its blocking handler.</summary>
+internal enum ServerMode
+{
+    /// <summary>ASP.NET Core's default: the sync handler blocks a thread-pool thread.</summary>
+    Inline,
+
+    /// <summary>The handler is async and pushes the blocking call to the pool: <c>await Task.Run(...)</c>.</summary>
+    TaskRun,
+
+    /// <summary>Inline, with <c>ThreadPool.SetMinThreads(256, ...)</c>: the usual workaround.</summary>
+    MinThreads,
+
+    /// <summary>The sync handlers are offloaded with <c>OffloadSync()</c>.</summary>
+    SyncContext,
+
+    /// <summary>The peer: Quart under uvicorn, not this server.</summary>
+    Quart,
+}
+
+/// <summary>
+/// The server under test, one process per mode: Kestrel on 127.0.0.1 with the same handlers in every mode,
+/// differing only in where <c>/slow</c> (blocks 100 ms) and <c>/sync</c> (trivial) run.
+/// </summary>
+internal static class LoadServer
+{
+    public const int MinThreadsRaisedTo = 256;
+    public const int SlowMilliseconds = 100;
+
+    /// <summary>Runs until the harness kills it, or exits on its own when the harness is gone.</summary>
+    public static async Task<int> RunAsync(ServerMode mode, int port, int maxThreads, int queueLimit, int parentPid)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders(); // a console logger would be the bottleneck, in every mode alike
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+
+        if (mode == ServerMode.SyncContext)
+        {
+            builder.Services.AddSyncContext(options =>
+            {
+                options.MaxThreads = maxThreads;
+                options.QueueLimit = queueLimit;
+            });
+        }
+
+        if (mode == ServerMode.MinThreads)
+        {
+            ThreadPool.GetMinThreads(out _, out var io);
+            ThreadPool.SetMinThreads(MinThreadsRaisedTo, Math.Max(io, MinThreadsRaisedTo));
+        }
+
+        var app = builder.Build();
+        var offload = mode == ServerMode.SyncContext;
+
+        app.MapGet("/fast", static () => Task.FromResult("fast"));
+
+        if (mode == ServerMode.TaskRun)
+        {
+            app.MapGet("/slow", static async () =>
+            {
+                await Task.Run(static () => Thread.Sleep(SlowMilliseconds));
+                return "slow";
+            });
+        }
+        else
+        {
+            Offload(app.MapGet("/slow", static () =>
+            {
+                Thread.Sleep(SlowMilliseconds);
+                return "slow";
+            }), offload);
+        }
+
+        Offload(app.MapGet("/sync", static () => "sync"), offload);
+
+        // Holds a worker (or a queue slot) for a while: S5 fills the executor with these.
+        Offload(app.MapGet("/hold", static (int ms) =>
+        {
+            Thread.Sleep(Math.Clamp(ms, 0, 30_000));
+            return "held";
+        }), offload);
+
+        var executor = app.Services.GetService<SyncExecutor>();
+        app.MapGet("/stats", (bool? gc) => Task.FromResult(Stats(executor, gc == true)));
+
+        await app.StartAsync();
+        Console.Out.WriteLine("READY");
+        await Console.Out.FlushAsync();
+
+        // Bounded life: exit when the harness that started this process is gone.
+        using var orphaned = new CancellationTokenSource();
+        _ = Task.Run(async () =>
+        {
+            while (!orphaned.IsCancellationRequested)
+            {
+                await Task.Delay(1000);
+                if (!IsAlive(parentPid))
+                {
+                    await orphaned.CancelAsync();
+                }
+            }
+        });
+
+        // Stops on SIGTERM/Ctrl+C like any host, or when orphaned.
+        await app.WaitForShutdownAsync(orphaned.Token);
+        return 0;
+    }
+
+    private static void Offload(RouteHandlerBuilder endpoint, bool offload)
+    {
+        if (offload)
+        {
+            endpoint.OffloadSync();
+        }
+    }
+
+    private static string Stats(SyncExecutor? executor, bool collect)
+    {
+        if (collect)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"heap={GC.GetTotalMemory(false)} ws={Environment.WorkingSet} queued={executor?.QueueLength ?? 0} running={executor?.RunningCount ?? 0} workers={executor?.ThreadCount ?? 0} pool={ThreadPool.ThreadCount}");
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
