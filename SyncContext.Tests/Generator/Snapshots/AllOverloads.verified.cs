@@ -12,9 +12,9 @@ namespace SyncContext.Generated
         private static readonly string[] DeleteVerb = new[] { global::Microsoft.AspNetCore.Http.HttpMethods.Delete };
         private static readonly string[] PatchVerb = new[] { global::Microsoft.AspNetCore.Http.HttpMethods.Patch };
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(62,17)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(63,5)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(65,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(68,17)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(69,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(71,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapGet(
@@ -23,7 +23,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, GetVerb);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(66,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(72,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapPost(
@@ -32,7 +32,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, PostVerb);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(67,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(73,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapPut(
@@ -41,7 +41,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, PutVerb);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(68,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(74,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapDelete(
@@ -50,7 +50,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, DeleteVerb);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(69,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(75,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapPatch(
@@ -59,7 +59,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, PatchVerb);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(70,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(76,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapMethods(
@@ -69,7 +69,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, httpMethods ?? throw new global::System.ArgumentNullException(nameof(httpMethods)));
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(71,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(77,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder Map(
@@ -78,7 +78,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, null);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(72,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(78,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapFallback(
@@ -87,7 +87,7 @@ namespace SyncContext.Generated
             global::System.Delegate handler)
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.MapFallback(endpoints, pattern, handler);
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(73,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(79,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapFallback(

@@ -6,7 +6,7 @@ namespace SyncContext.Generated
     [global::System.CodeDom.Compiler.GeneratedCode("SyncContext.AspNetCore.Generator", "{version}")]
     file static class SyncContextInterceptors
     {
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(62,17)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(68,17)
         internal static global::Microsoft.AspNetCore.Builder.IApplicationBuilder UseExceptionHandler0(this global::Microsoft.AspNetCore.Builder.IApplicationBuilder app, global::System.Delegate handler)
         {
             var typed = (global::System.Func<global::System.InvalidOperationException, global::Microsoft.AspNetCore.Http.HttpContext, global::TestApp.IGreeter, global::SyncContext.IRequestContext, global::SyncContext.IAppContext, global::System.Threading.CancellationToken, global::Microsoft.AspNetCore.Http.IResult>)handler;
@@ -22,7 +22,7 @@ namespace SyncContext.Generated
             });
         }
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(64,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(70,5)
         internal static global::Microsoft.AspNetCore.Builder.IApplicationBuilder UseExceptionHandler1(this global::Microsoft.AspNetCore.Builder.IApplicationBuilder app, global::System.Delegate handler)
         {
             var typed = (global::System.Action<global::Microsoft.AspNetCore.Http.HttpContext, global::TestApp.IGreeter?>)handler;
@@ -33,8 +33,8 @@ namespace SyncContext.Generated
             });
         }
 
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(65,5)
-        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(66,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(71,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(72,5)
         internal static global::Microsoft.AspNetCore.Builder.IApplicationBuilder UseExceptionHandler2(this global::Microsoft.AspNetCore.Builder.IApplicationBuilder app, global::System.Delegate handler)
         {
             var typed = (global::System.Func<global::System.ArgumentException, string>)handler;
