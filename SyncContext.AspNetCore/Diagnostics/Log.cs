@@ -10,8 +10,8 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Debug, "Worker {ThreadName} retired after idling; {ThreadCount} workers alive.")]
     public static partial void WorkerRetired(ILogger logger, string? threadName, int threadCount);
 
-    [LoggerMessage(3, LogLevel.Warning, "Executor {Executor} rejected work: {Reason}.")]
-    public static partial void Rejected(ILogger logger, string executor, WorkRejectionReason reason);
+    [LoggerMessage(3, LogLevel.Warning, "Executor {Executor} rejected {Count} work items since its last such warning (at most one a second), the latest because of {Reason}; queue limit {QueueLimit}. Requests got 503 with Retry-After.")]
+    public static partial void Rejected(ILogger logger, string executor, int count, WorkRejectionReason reason, int queueLimit);
 
     [LoggerMessage(4, LogLevel.Information, "Executor {Executor} stopped with all work finished.")]
     public static partial void Stopped(ILogger logger, string executor);

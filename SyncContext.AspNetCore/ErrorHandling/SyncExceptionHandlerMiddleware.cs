@@ -94,8 +94,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
 
         try
         {
-            var task = _executor.RunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception), context.RequestAborted);
-            if (ServiceUnavailable.IsRejected(task))
+            if (!_executor.TryRunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception), context.RequestAborted, out var task))
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
                 response.StatusCode = StatusCodes.Status503ServiceUnavailable;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,8 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private const int SpinnerWaiting = 1;
     private const int SpinnerHanded = 2;
 
+    private long _lastRejectionLog = Environment.TickCount64 - 1000;
+    private int _rejectedSinceLog;
     private int _queued;
     private int _threads;
     private int _idle;
@@ -108,8 +111,8 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Rejection is { } rejection
-            ? Task.FromException(rejection)
+        return admission.Rejected is { } reason
+            ? Task.FromException(Rejection(reason))
             : Dispatch(new Task(static w => { ThrowIfAbandoned(); ((Action)w!)(); }, work, cancellationToken, WorkOptions), admission);
     }
 
@@ -118,8 +121,8 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Rejection is { } rejection
-            ? Task.FromException<TResult>(rejection)
+        return admission.Rejected is { } reason
+            ? Task.FromException<TResult>(Rejection(reason))
             : Dispatch(new Task<TResult>(static w => { ThrowIfAbandoned(); return ((Func<TResult>)w!)(); }, work, cancellationToken, WorkOptions), admission);
     }
 
@@ -128,8 +131,8 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Rejection is { } rejection
-            ? Task.FromException(rejection)
+        return admission.Rejected is { } reason
+            ? Task.FromException(Rejection(reason))
             : Dispatch(new Task(static s => { ThrowIfAbandoned(); ((StatefulWork<TState>)s!).Invoke(); }, new StatefulWork<TState>(work, state), cancellationToken, WorkOptions), admission);
     }
 
@@ -138,21 +141,24 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Rejection is { } rejection
-            ? Task.FromException<TResult>(rejection)
+        return admission.Rejected is { } reason
+            ? Task.FromException<TResult>(Rejection(reason))
             : Dispatch(new Task<TResult>(static s => { ThrowIfAbandoned(); return ((StatefulWork<TState, TResult>)s!).Invoke(); }, new StatefulWork<TState, TResult>(work, state), cancellationToken, WorkOptions), admission);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> with <paramref name="state"/> as the task's own state: one allocation,
-    /// the task. The work must check <see cref="IsAbandoning"/> (or call <see cref="ThrowIfAbandoned"/>) before it does anything else.
+    /// the task. A rejection is answered with <see langword="false"/> and allocates nothing, so shedding
+    /// load stays cheap. The work must check <see cref="IsAbandoning"/> (or call <see cref="ThrowIfAbandoned"/>)
+    /// before it does anything else.
     /// </summary>
-    internal Task<TResult> RunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken)
+    internal bool TryRunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<TResult>? task)
     {
         var admission = Admit(cancellationToken);
-        return admission.Rejection is { } rejection
-            ? Task.FromException<TResult>(rejection)
-            : Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission);
+        task = admission.Rejected is null
+            ? Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission)
+            : null;
+        return task is not null;
     }
 
     /// <summary>
@@ -274,7 +280,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
         if (_state != 0)
         {
-            return new Admission(Reject(WorkRejectionReason.Stopping));
+            return Reject(WorkRejectionReason.Stopping);
         }
 
         // Items that a free worker (idle, or not started yet) takes at once do not wait, so only the rest
@@ -283,7 +289,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         if (Interlocked.Increment(ref _queued) > (long)_queueLimit + free)
         {
             Interlocked.Decrement(ref _queued);
-            return new Admission(Reject(WorkRejectionReason.QueueFull));
+            return Reject(WorkRejectionReason.QueueFull);
         }
 
         return Admission.Queued;
@@ -327,14 +333,25 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         return task;
     }
 
-    private WorkRejectedException Reject(WorkRejectionReason reason)
+    /// <summary>Counts a rejection, and logs at most one warning a second however hard the load sheds.</summary>
+    private Admission Reject(WorkRejectionReason reason)
     {
         _metrics?.Rejected(reason);
-        Log.Rejected(_logger, _name, reason);
-        return new WorkRejectedException(reason, reason == WorkRejectionReason.QueueFull
+        Interlocked.Increment(ref _rejectedSinceLog);
+        var now = Environment.TickCount64;
+        var last = Volatile.Read(ref _lastRejectionLog);
+        if (now - last >= 1000 && Interlocked.CompareExchange(ref _lastRejectionLog, now, last) == last)
+        {
+            Log.Rejected(_logger, _name, Interlocked.Exchange(ref _rejectedSinceLog, 0), reason, _queueLimit);
+        }
+
+        return new Admission(AdmissionMode.Queued, reason);
+    }
+
+    private WorkRejectedException Rejection(WorkRejectionReason reason)
+        => new(reason, reason == WorkRejectionReason.QueueFull
             ? $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."
             : $"The SyncContext executor '{_name}' rejected the work: it is stopping.");
-    }
 
     /// <summary>Gets whether the work item about to run is being flushed out of the queue by StopAsync, and must not run.</summary>
     internal static bool IsAbandoning => t_abandoning;
@@ -535,18 +552,13 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         Queued,
     }
 
-    private readonly record struct Admission(AdmissionMode Mode, WorkRejectedException? Rejection = null)
+    private readonly record struct Admission(AdmissionMode Mode, WorkRejectionReason? Rejected = null)
     {
         public static Admission Cancelled => new(AdmissionMode.Cancelled);
 
         public static Admission Inline => new(AdmissionMode.Inline);
 
         public static Admission Queued => new(AdmissionMode.Queued);
-
-        public Admission(WorkRejectedException rejection)
-            : this(AdmissionMode.Queued, rejection)
-        {
-        }
     }
 
     private sealed class StatefulWork<TState>(Action<TState> work, TState state)

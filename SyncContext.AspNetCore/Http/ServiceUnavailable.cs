@@ -12,7 +12,4 @@ internal static class ServiceUnavailable
     /// <summary>The <c>Retry-After</c> value, in whole seconds rounded up, computed once at start-up.</summary>
     public static string RetryAfter(SyncContextOptions options)
         => ((long)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Whether <paramref name="task"/> was rejected by the executor, which happens synchronously.</summary>
-    public static bool IsRejected(Task task) => task.IsFaulted && task.Exception.InnerException is WorkRejectedException;
 }

@@ -62,10 +62,9 @@ internal sealed class OffloadFilterFactory
             // Handed the handler itself: the work is exactly the handler body, which completes synchronously.
             return invocation =>
             {
-                var task = executor.RunUnsafe(OffloadedCall.InvokeHandler, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted);
-                return ServiceUnavailable.IsRejected(task)
-                    ? Unavailable(invocation, retryAfter)
-                    : new ValueTask<object?>(task);
+                return executor.TryRunUnsafe(OffloadedCall.InvokeHandler, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted, out var task)
+                    ? new ValueTask<object?>(task)
+                    : Unavailable(invocation, retryAfter);
             };
         }
 
@@ -73,10 +72,9 @@ internal sealed class OffloadFilterFactory
         // resumes off the executor; the worker hands its pending chain back rather than block on it.
         return invocation =>
         {
-            var task = executor.RunUnsafe(OffloadedCall.InvokeChain, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted);
-            return ServiceUnavailable.IsRejected(task)
-                ? Unavailable(invocation, retryAfter)
-                : AwaitChainAsync(task);
+            return executor.TryRunUnsafe(OffloadedCall.InvokeChain, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted, out var task)
+                ? AwaitChainAsync(task)
+                : Unavailable(invocation, retryAfter);
         };
     }
 
