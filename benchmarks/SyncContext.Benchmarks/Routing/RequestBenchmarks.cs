@@ -23,6 +23,8 @@ public class RequestBenchmarks
     private RequestDelegate _offloaded = null!;
     private RequestDelegate _async = null!;
     private RequestDelegate _rejected = null!;
+    private readonly ManualResetEventSlim _releaseWorker = new();
+    private Task _holdingWorker = Task.CompletedTask;
 
     [GlobalSetup]
     public void Setup()
@@ -40,20 +42,28 @@ public class RequestBenchmarks
         _offloaded = endpoints["/offloaded"];
         _async = endpoints["/async"];
 
-        // QueueLimit 0 takes no work at all: every request is shed with 503, the overload path of S5.
+        // One worker, held busy, and no queue: every request is shed with 503, the overload path of S5.
         var full = WebApplication.CreateSlimBuilder();
         full.Logging.ClearProviders();
-        full.Services.AddSyncContext(static options => options.QueueLimit = 0);
+        full.Services.AddSyncContext(static options =>
+        {
+            options.MaxThreads = 1;
+            options.QueueLimit = 0;
+        });
         _full = full.Build();
         _full.MapGet("/rejected", static () => "ok").OffloadSync();
         _rejected = Endpoints(_full)["/rejected"];
+        _holdingWorker = _full.Services.GetRequiredService<IRunSync>().RunAsync(_releaseWorker.Wait);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
+        _releaseWorker.Set();
+        _holdingWorker.GetAwaiter().GetResult();
         _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _full.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _releaseWorker.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Requests, Description = "sync handler, inline")]
