@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace SyncContext.Tests.Generator;
@@ -10,11 +9,11 @@ namespace SyncContext.Tests.Generator;
 /// </summary>
 internal static partial class Snapshot
 {
-    public static void Match(string? actual, string name, [CallerFilePath] string callerFile = "")
+    public static void Match(string? actual, string name, string? folder = null)
     {
         actual.ShouldNotBeNull("The generator produced no source.");
         var scrubbed = Scrub(actual);
-        var folder = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
+        folder ??= Folder();
         var verified = Path.Combine(folder, name + ".verified.cs");
         var received = Path.Combine(folder, name + ".received.cs");
 
@@ -30,6 +29,24 @@ internal static partial class Snapshot
         throw new Xunit.Sdk.XunitException(expected is null
             ? $"No approved snapshot '{verified}'. Review '{received}' and rename it to approve."
             : $"Generated source differs from '{verified}'. See '{received}'.");
+    }
+
+    /// <summary>
+    /// The snapshots' folder in the source tree, found from the test assembly (bin/{configuration}/{tfm} inside the
+    /// test project) rather than from [CallerFilePath], which a CI build maps to "/_/".
+    /// </summary>
+    private static string Folder()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var folder = Path.Combine(directory.FullName, "Generator", "Snapshots");
+            if (Directory.Exists(folder))
+            {
+                return folder;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No Generator/Snapshots folder above '{AppContext.BaseDirectory}'.");
     }
 
     /// <summary>Replaces what changes with the machine or the build: the location checksums and the version.</summary>

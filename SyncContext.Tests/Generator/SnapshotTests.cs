@@ -8,14 +8,14 @@ public class SnapshotTests
         var folder = Directory.CreateTempSubdirectory("snapshot-");
         try
         {
-            var caller = Path.Combine(folder.FullName, "Caller.cs");
-            Directory.CreateDirectory(Path.Combine(folder.FullName, "Snapshots"));
+            var snapshots = Path.Combine(folder.FullName, "Snapshots");
+            Directory.CreateDirectory(snapshots);
             File.WriteAllText(Path.Combine(folder.FullName, "Snapshots", "Sample.verified.cs"), "approved\n");
 
-            Should.Throw<Xunit.Sdk.XunitException>(() => Snapshot.Match("changed\n", "Sample", caller));
+            Should.Throw<Xunit.Sdk.XunitException>(() => Snapshot.Match("changed\n", "Sample", snapshots));
 
             File.ReadAllText(Path.Combine(folder.FullName, "Snapshots", "Sample.received.cs")).ShouldBe("changed\n");
-            Should.NotThrow(() => Snapshot.Match("approved\n", "Sample", caller));
+            Should.NotThrow(() => Snapshot.Match("approved\n", "Sample", snapshots));
             File.Exists(Path.Combine(folder.FullName, "Snapshots", "Sample.received.cs")).ShouldBeFalse();
         }
         finally
