@@ -97,8 +97,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             if (!_executor.TryRunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception), context.RequestAborted, out var task))
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
-                response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                response.Headers.RetryAfter = _retryAfter;
+                await ServiceUnavailable.Answer(context, _retryAfter).ExecuteAsync(context).ConfigureAwait(false);
                 return true;
             }
 

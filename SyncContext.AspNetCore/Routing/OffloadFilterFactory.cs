@@ -64,7 +64,7 @@ internal sealed class OffloadFilterFactory
             {
                 return executor.TryRunUnsafe(OffloadedCall.InvokeHandler, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted, out var task)
                     ? new ValueTask<object?>(task)
-                    : Unavailable(invocation, retryAfter);
+                    : ValueTask.FromResult<object?>(ServiceUnavailable.Answer(invocation.HttpContext, retryAfter));
             };
         }
 
@@ -74,14 +74,8 @@ internal sealed class OffloadFilterFactory
         {
             return executor.TryRunUnsafe(OffloadedCall.InvokeChain, new OffloadedCall(next, invocation, retryAfter), invocation.HttpContext.RequestAborted, out var task)
                 ? AwaitChainAsync(task)
-                : Unavailable(invocation, retryAfter);
+                : ValueTask.FromResult<object?>(ServiceUnavailable.Answer(invocation.HttpContext, retryAfter));
         };
-    }
-
-    private static ValueTask<object?> Unavailable(EndpointFilterInvocationContext invocation, string retryAfter)
-    {
-        invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
-        return ValueTask.FromResult<object?>(ServiceUnavailable.Result);
     }
 
     private static async ValueTask<object?> AwaitChainAsync(Task<object?> offloaded)
@@ -125,8 +119,7 @@ internal sealed class OffloadFilterFactory
             {
                 // Still queued when the shutdown timeout ran out: the handler never runs, and the client gets
                 // the same 503 as any other rejection rather than a 500 from an unhandled exception.
-                invocation.HttpContext.Response.Headers.RetryAfter = retryAfter;
-                return ServiceUnavailable.Result;
+                return ServiceUnavailable.Answer(invocation.HttpContext, retryAfter);
             }
 
             using var synchronousIO = new SynchronousIOScope(invocation.HttpContext);
