@@ -12,6 +12,7 @@ if (args.FirstOrDefault() == "serve")
         int.Parse(Arg("--port"), CultureInfo.InvariantCulture),
         int.Parse(Arg("--max-threads"), CultureInfo.InvariantCulture),
         int.Parse(Arg("--queue-limit"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("--cpu-iterations"), CultureInfo.InvariantCulture),
         int.Parse(Arg("--parent"), CultureInfo.InvariantCulture));
 }
 
@@ -32,29 +33,52 @@ var loadAtStart = File.ReadAllText("/proc/loadavg").Trim();
 var wrk = await Wrk.FindAsync(options, log);
 
 var modes = options.Modes.ToList();
-string? quartSkipped = null;
-if (modes.Contains(ServerMode.Quart) && await ServerProcess.QuartUnavailableAsync() is { } reason)
+var peerLines = new List<string>();
+foreach (var peer in modes.Where(Peers.IsPeer).ToList())
 {
-    quartSkipped = $"Quart skipped: {reason}";
-    log.WriteLine(quartSkipped);
-    modes.Remove(ServerMode.Quart);
+    var (ready, text) = await Peers.SetUpAsync(peer, install: !options.NoInstall && !options.Smoke, log);
+    var line = ready ? $"{Report.Name(peer)}: {text}" : $"{Report.Name(peer)} skipped: {text}";
+    log.WriteLine(line);
+    peerLines.Add(line);
+    if (!ready)
+    {
+        modes.Remove(peer);
+    }
 }
 
-var dotnetModes = modes.Where(static m => m != ServerMode.Quart).ToList();
-var scenarios = new Scenarios(options, wrk, log);
+// One count for every server: calibrated here once (the fastest of short runs), then passed to each.
+var calibrated = SyncWork.Calibrate(options.CpuTargetMilliseconds);
+var cpuIterations = options.CpuIterations ?? calibrated.Iterations;
+var cpuMilliseconds = cpuIterations * calibrated.Milliseconds / calibrated.Iterations;
+log.WriteLine($"/cpu: {cpuIterations} x {SyncWork.ChunkBytes / 1024} KiB of SHA-256 = {cpuMilliseconds:0.0} ms of one core here");
+
+var dotnetModes = modes.Where(static m => !Peers.IsPeer(m)).ToList();
+var scenarios = new Scenarios(options, wrk, cpuIterations, cpuMilliseconds, log);
 var runs = options.Smoke
     ? new List<(string, Func<Task>)>
     {
-        // One ~1 s step per mode and one shed check: the servers start, serve, offload and shed.
+        // One ~1 s step per mode, the workloads on SyncContext, and one shed check: the servers start, serve, offload and shed.
         ("s1", async () => { foreach (var mode in modes) { await scenarios.RunS1Async(mode); } }),
+        ("w", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunWorkloadsAsync(ServerMode.SyncContext) : Task.CompletedTask),
         ("s5", scenarios.RunS5Async),
     }
     : new List<(string, Func<Task>)>
     {
         ("s1", async () => { foreach (var mode in modes) { await scenarios.RunS1Async(mode); } }),
         ("s2", async () => { foreach (var mode in dotnetModes) { await scenarios.RunS2Async(mode); } }),
-        ("s3", async () => { foreach (var mode in modes.Where(static m => m is ServerMode.Inline or ServerMode.SyncContext or ServerMode.Quart)) { await scenarios.RunS3Async(mode); } }),
-        ("s4", async () => { foreach (var mode in modes) { await scenarios.RunS4Async(mode, QuartExecutorThreads()); } }),
+        ("s3", async () =>
+        {
+            foreach (var mode in modes.Where(static m => m is ServerMode.Inline or ServerMode.SyncContext || Peers.IsPeer(m)))
+            {
+                await scenarios.RunS3Async(mode, "/sync");
+                if (mode != ServerMode.Inline)
+                {
+                    await scenarios.RunS3Async(mode, "/inline");
+                }
+            }
+        }),
+        ("s4", async () => { foreach (var mode in modes) { await scenarios.RunS4Async(mode); } }),
+        ("w", async () => { foreach (var mode in modes) { await scenarios.RunWorkloadsAsync(mode); } }),
         ("s5", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunS5Async() : Task.CompletedTask),
     };
 
@@ -67,12 +91,13 @@ foreach (var (name, run) in runs.Where(r => options.Scenarios.Contains(r.Item1))
 var header = $"""
     ## Load run {started:yyyy-MM-dd HH:mm} UTC
 
-    - machine: {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}
+    - machine: nproc {Environment.ProcessorCount} ({CpuModel()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}
     - load (/proc/loadavg) at start: {loadAtStart}; at end: {File.ReadAllText("/proc/loadavg").Trim()}; run took {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s
     - command: `{(Niceness() is 0 ? "" : $"nice -n {Niceness()} ")}dotnet run -c Release --project benchmarks/SyncContext.Load{(args.Length > 0 ? " -- " + string.Join(' ', args) : "")}`
     - load generator: {(wrk is null ? "built-in HttpClient (wrk not installed; numbers not comparable)" : $"wrk -t{options.WrkThreads} with wrk/report.lua")}; steps of {options.DurationSeconds} s, each on a fresh server process
-    - SyncContext: MaxThreads {options.MaxThreads}, QueueLimit 1024 (S5: {options.OverloadQueueLimit}), other options default{(quartSkipped is null ? "" : $"\n- {quartSkipped}")}
-    """;
+    - SyncContext: MaxThreads {options.MaxThreads}, QueueLimit 1024 (S5: {options.OverloadQueueLimit}), other options default; in the sync workloads (W) every option default
+    - /cpu: SHA-256 over {cpuIterations} x {SyncWork.ChunkBytes / 1024} KiB, {cpuMilliseconds:0.0} ms of one core here ({(options.CpuIterations is null ? "calibrated at the start of this run" : "count given by --cpu-iterations, time measured here")}); every server returns the digest and the harness checks it
+    """ + string.Concat(peerLines.Select(static l => $"\n- peer {l}"));
 
 var report = Report.Write(scenarios, options, header);
 Console.Out.Write(report);
@@ -93,5 +118,3 @@ static int Niceness()
     return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
 }
 
-// Quart runs sync routes on asyncio's default executor: min(32, cores + 4) threads.
-static int QuartExecutorThreads() => Math.Min(32, Environment.ProcessorCount + 4);

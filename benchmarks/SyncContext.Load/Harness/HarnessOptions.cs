@@ -11,12 +11,15 @@ internal sealed record HarnessOptions
 
           --duration SECONDS   length of each measured step (default 5)
           --quick              2-second steps, S2 capped at 10 s
-          --smoke              about 1 s per mode, checks that every mode serves and sheds; for CI
-          --scenarios LIST     s1,s2,s3,s4,s5 (default all)
-          --modes LIST         inline,taskrun,minthreads,synccontext,quart (default all)
+          --smoke              about 1 s per step, checks that every .NET mode serves, offloads and sheds; for CI
+                               (no peers unless --modes names them)
+          --peers              the peer table (issue 11) and the sync workloads (issue 13): --scenarios s1,s3,s4,w
+          --scenarios LIST     s1,s2,s3,s4,s5,w (default all; w: the sync workloads of issue 13)
+          --modes LIST         inline,taskrun,minthreads,synccontext,tokio,fastapi,node,quart (default all)
+          --cpu-iterations N   /cpu's SHA-256 iterations (16 KiB each); default: calibrated here to 20 ms
           --wrk-threads N      wrk -t (default 1: wrk and the server share the cores)
           --markdown FILE      also write the tables to FILE
-          --no-install         never apt-get install wrk
+          --no-install         never install wrk or a peer's packages, never build a peer (skip what is missing)
         """;
 
     public int DurationSeconds { get; init; } = 5;
@@ -31,9 +34,22 @@ internal sealed record HarnessOptions
 
     public string? MarkdownPath { get; init; }
 
-    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "s1", "s2", "s3", "s4", "s5" };
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "s1", "s2", "s3", "s4", "s5", "w" };
 
-    public IReadOnlyList<ServerMode> Modes { get; init; } = Enum.GetValues<ServerMode>();
+    /// <summary>The modes named by --modes, or null for the default: all, or the .NET modes only in --smoke.</summary>
+    public IReadOnlyList<ServerMode>? ExplicitModes { get; init; }
+
+    public IReadOnlyList<ServerMode> Modes
+        => ExplicitModes ?? (Smoke ? Enum.GetValues<ServerMode>().Where(static m => !Peers.IsPeer(m)).ToArray() : Enum.GetValues<ServerMode>());
+
+    /// <summary>/cpu's iteration count when given; otherwise the harness calibrates it to <see cref="CpuTargetMilliseconds"/>.</summary>
+    public int? CpuIterations { get; init; }
+
+    /// <summary>The CPU time one /cpu request is calibrated to take.</summary>
+    public double CpuTargetMilliseconds => Smoke ? 2 : 20;
+
+    /// <summary>Clients on the sync route in the workload scenario (issue 13: 256).</summary>
+    public int WorkloadClients => Smoke ? 16 : 256;
 
     /// <summary>Blocking clients in S1.</summary>
     public IReadOnlyList<int> BlockingClients => Smoke ? [16] : [4, 64, 256];
@@ -69,7 +85,9 @@ internal sealed record HarnessOptions
                 "--wrk-threads" => options with { WrkThreads = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--markdown" => options with { MarkdownPath = Next() },
                 "--scenarios" => options with { Scenarios = Next().Split(',').Select(static s => s.Trim().ToLowerInvariant()).ToHashSet() },
-                "--modes" => options with { Modes = Next().Split(',').Select(static m => Enum.Parse<ServerMode>(m.Trim(), ignoreCase: true)).ToArray() },
+                "--peers" => options with { Scenarios = new HashSet<string> { "s1", "s3", "s4", "w" } },
+                "--cpu-iterations" => options with { CpuIterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--modes" => options with { ExplicitModes = Next().Split(',').Select(static m => Enum.Parse<ServerMode>(m.Trim(), ignoreCase: true)).ToArray() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}"),
             };
@@ -78,6 +96,11 @@ internal sealed record HarnessOptions
         if (options.DurationSeconds < 1)
         {
             throw new ArgumentException("--duration must be at least 1 second.");
+        }
+
+        if (options.CpuIterations is < 1)
+        {
+            throw new ArgumentException("--cpu-iterations must be at least 1.");
         }
 
         return options;

@@ -74,19 +74,24 @@ internal static class Report
 
         if (results.S3.Count > 0)
         {
-            var inline = results.S3.FirstOrDefault(static r => r.Mode == ServerMode.Inline);
+            var inline = results.S3.FirstOrDefault(static r => r is { Mode: ServerMode.Inline, Route: "/sync" });
             text.AppendLine();
             text.AppendLine($"### S3 overhead: trivial sync handler, {options.SyncConnections} connections");
             text.AppendLine();
-            text.AppendLine("| mode | req/s | p50 ms | p99 ms | req/s vs inline | load |");
-            text.AppendLine("|---|--:|--:|--:|--:|--:|");
+            text.AppendLine("`/sync` runs where the mode runs sync work (offloaded for SyncContext and the peers); `/inline` is the same handler never offloaded (a peer's is async, on its event loop). Each row is a fresh server.");
+            text.AppendLine();
+            text.AppendLine("| mode | route | req/s | p50 ms | p99 ms | vs same server's /inline | vs ASP.NET Core inline | load |");
+            text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|");
             foreach (var row in results.S3)
             {
+                var own = results.S3.FirstOrDefault(r => r.Mode == row.Mode && r.Route == "/inline");
                 text.AppendLine(Row(
                     Name(row.Mode),
+                    $"`{row.Route}`",
                     Num(row.Sync.RequestsPerSecond, "0"),
                     Num(row.Sync.P50Ms, "0.00"),
                     Num(row.Sync.P99Ms, "0.00"),
+                    own is null || ReferenceEquals(own, row) ? "" : Ratio(row.Sync.RequestsPerSecond / own.Sync.RequestsPerSecond, "%"),
                     inline is null ? "" : Ratio(row.Sync.RequestsPerSecond / inline.Sync.RequestsPerSecond, "%"),
                     Num(row.Load, "0.00")));
             }
@@ -139,6 +144,9 @@ internal static class Report
             }
         }
 
+        WritePeers(text, results, options);
+        WriteWorkloads(text, results, options);
+
         var targets = Targets(results).ToList();
         if (targets.Count > 0)
         {
@@ -185,8 +193,8 @@ internal static class Report
             yield return ("S2 recovery < 1 s", $"{(burst.SustainedSeconds is { } t ? $"{t:0.0} s" : $"> {burst.CapSeconds:0} s")}{inlineText}", burst.SustainedSeconds < 1);
         }
 
-        var syncInline = results.S3.FirstOrDefault(static r => r.Mode == ServerMode.Inline);
-        var syncOffloaded = results.S3.FirstOrDefault(static r => r.Mode == ServerMode.SyncContext);
+        var syncInline = results.S3.FirstOrDefault(static r => r is { Mode: ServerMode.Inline, Route: "/sync" });
+        var syncOffloaded = results.S3.FirstOrDefault(static r => r is { Mode: ServerMode.SyncContext, Route: "/sync" });
         if (syncInline is not null && syncOffloaded is not null)
         {
             var rate = syncOffloaded.Sync.RequestsPerSecond / syncInline.Sync.RequestsPerSecond;
@@ -205,13 +213,98 @@ internal static class Report
         }
     }
 
-    private static string Name(ServerMode mode) => mode switch
+    /// <summary>
+    /// Issue 11's peer table, from this run's S1 (<c>/fast</c> beside 256 clients of <c>/slow</c> against alone),
+    /// S4 (<c>/slow</c> with 256 clients) and S3 (<c>/sync</c> against the same server's <c>/inline</c>).
+    /// </summary>
+    private static void WritePeers(StringBuilder text, Scenarios results, HarnessOptions options)
+    {
+        var flood = options.BlockingClients.Max();
+        var modes = results.S1.Select(static r => r.Mode).Concat(results.S3.Select(static r => r.Mode)).Concat(results.S4.Select(static r => r.Mode)).Distinct().ToList();
+        if (modes.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine($"### Peers (issue 11): `/fast` ({options.FastConnections} clients) beside {flood} clients of a 100 ms blocking handler; a trivial handler offloaded vs inline at {options.SyncConnections} clients");
+        text.AppendLine();
+        text.AppendLine("| server | sync threads | `/fast` under flood / alone | `/fast` p99 under flood (alone) | `/slow` req/s (of bound) | offloaded trivial / inline |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|");
+        foreach (var mode in modes)
+        {
+            var alone = results.S1.FirstOrDefault(r => r.Mode == mode && r.BlockingClients == 0);
+            var flooded = results.S1.FirstOrDefault(r => r.Mode == mode && r.BlockingClients == flood);
+            var slow = results.S4.FirstOrDefault(r => r.Mode == mode);
+            var sync = results.S3.FirstOrDefault(r => r.Mode == mode && r.Route == "/sync");
+            var inline = results.S3.FirstOrDefault(r => r.Mode == mode && r.Route == "/inline");
+            text.AppendLine(Row(
+                Name(mode),
+                SyncThreads(mode, options),
+                alone is null || flooded is null ? "" : Ratio(flooded.Fast.RequestsPerSecond / alone.Fast.RequestsPerSecond, "%"),
+                flooded is null ? "" : flooded.Fast.Requests == 0 ? "none answered" : $"{Num(flooded.Fast.P99Ms, "0.00")} ms ({(alone is null ? "" : Num(alone.Fast.P99Ms, "0.00"))})",
+                slow is null ? "" : $"{Num(Good(slow.Slow), "0")} ({Ratio(Good(slow.Slow) / slow.Bound, "%")} of {Num(slow.Bound, "0")})",
+                sync is null || inline is null ? "" : Ratio(sync.Sync.RequestsPerSecond / inline.Sync.RequestsPerSecond, "%")));
+        }
+    }
+
+    /// <summary>Issue 13's table: each sync workload beside <c>/fast</c>, every server with its default options.</summary>
+    private static void WriteWorkloads(StringBuilder text, Scenarios results, HarnessOptions options)
+    {
+        if (results.W.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine($"### Sync workloads (issue 13): {options.WorkloadClients} clients on one sync endpoint while {options.FastConnections} clients use the async `/fast`");
+        text.AppendLine();
+        text.AppendLine($"Default options everywhere (SyncContext: `AddSyncContext()`). `/slow`: `Thread.Sleep(100)`; `/cpu`: SHA-256 over {results.CpuIterations} x 16 KiB, {results.CpuMilliseconds:0.0} ms of one core; `/pool`: one of 32 pooled connections, then 100 ms. Executor threads: the most seen during the flood (.NET: SyncContext's workers, or the thread pool's threads, from the server; peers: the process's threads from /proc, event loop included). `/fast` alone: S1's step of this run, or this scenario's own.");
+        text.AppendLine();
+        text.AppendLine("| sync work | server | sync req/s | most possible | executor threads | /fast beside / alone | /fast p99 beside | one request alone ms | process threads | sync failed |");
+        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in results.W.OrderBy(static r => r.Workload))
+        {
+            text.AppendLine(Row(
+                row.Workload switch
+                {
+                    Workload.Sleep => "`/slow` sleeps 100 ms (I/O-like)",
+                    Workload.Cpu => $"`/cpu` {results.CpuMilliseconds:0} ms of CPU",
+                    _ => "`/pool` 1 of 32 connections, 100 ms",
+                },
+                Name(row.Mode),
+                Num(Good(row.Sync), "0"),
+                $"{Num(row.MostPossible, "0")} ({row.MostPossibleReason})",
+                row.ExecutorThreads.ToString(CultureInfo.InvariantCulture),
+                row.FastAlone is null ? "" : $"{Ratio(row.Fast.RequestsPerSecond / row.FastAlone.RequestsPerSecond, "%")} ({Num(row.Fast.RequestsPerSecond, "0")} of {Num(row.FastAlone.RequestsPerSecond, "0")})",
+                row.Fast.Requests == 0 ? "none answered" : $"{Num(row.Fast.P99Ms, "0.00")} ms",
+                Num(row.AloneMs, "0.0"),
+                row.ProcessThreads.ToString(CultureInfo.InvariantCulture),
+                (row.Sync.Non2xx + row.Sync.Timeouts + row.Sync.SocketErrors).ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    /// <summary>Successful requests per second.</summary>
+    private static double Good(LoadResult result) => result.Seconds > 0 ? (result.Requests - result.Non2xx) / result.Seconds : 0;
+
+    private static string SyncThreads(ServerMode mode, HarnessOptions options) => mode switch
+    {
+        ServerMode.SyncContext => $"{options.MaxThreads} (MaxThreads)",
+        ServerMode.MinThreads => $"pool (min {LoadServer.MinThreadsRaisedTo})",
+        ServerMode.Inline or ServerMode.TaskRun => "pool",
+        _ => Peers.SyncThreads(mode) is var (threads, pool) ? $"{threads} ({pool})" : "",
+    };
+
+    public static string Name(ServerMode mode) => mode switch
     {
         ServerMode.Inline => "inline (default)",
         ServerMode.TaskRun => "Task.Run",
         ServerMode.MinThreads => $"SetMinThreads({LoadServer.MinThreadsRaisedTo})",
         ServerMode.SyncContext => "SyncContext",
         ServerMode.Quart => "Quart (uvicorn)",
+        ServerMode.FastApi => "FastAPI (uvicorn)",
+        ServerMode.Tokio => "tokio + hyper",
+        ServerMode.Node => "fastify + piscina",
         _ => mode.ToString(),
     };
 

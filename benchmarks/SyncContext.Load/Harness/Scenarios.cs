@@ -8,15 +8,48 @@ internal sealed record S1Row(ServerMode Mode, int BlockingClients, LoadResult Fa
 
 internal sealed record S2Row(ServerMode Mode, double? FirstGoodSeconds, double? SustainedSeconds, double WorstMs, double CapSeconds, double Load);
 
-internal sealed record S3Row(ServerMode Mode, LoadResult Sync, double Load);
+internal sealed record S3Row(ServerMode Mode, string Route, LoadResult Sync, double Load);
 
 internal sealed record S4Row(ServerMode Mode, LoadResult Slow, double Bound, string BoundReason, double Load);
+
+/// <summary>The sync work of issue 13's scenarios, and the route that does it.</summary>
+internal enum Workload
+{
+    /// <summary><c>/slow</c>: <c>Thread.Sleep(100)</c>, I/O-like.</summary>
+    Sleep,
+
+    /// <summary><c>/cpu</c>: a fixed amount of SHA-256, calibrated to 20 ms of one core.</summary>
+    Cpu,
+
+    /// <summary><c>/pool</c>: waits for one of 32 pooled connections, then sleeps 100 ms.</summary>
+    Pool,
+}
+
+/// <param name="ExecutorThreads">The most threads seen running sync work: SyncContext's workers or the .NET thread
+/// pool's threads (from <c>/stats</c>); for a peer, its process's threads (from /proc), which include its event loop.</param>
+/// <param name="AloneMs">The fastest of a few single requests to the sync route on the idle server.</param>
+internal sealed record WRow(
+    ServerMode Mode,
+    Workload Workload,
+    LoadResult Sync,
+    LoadResult Fast,
+    LoadResult? FastAlone,
+    double AloneMs,
+    int ExecutorThreads,
+    int ProcessThreads,
+    double MostPossible,
+    string MostPossibleReason,
+    double Load);
 
 internal sealed record S5Row(int MaxThreads, int QueueLimit, int Connections, LoadResult Shed, LoadResult Fast, double HeapBytesPerQueued, double WorkingSetBytesPerQueued, long Queued, double Load);
 
 /// <summary>Runs the scenarios, one fresh server process per step, and keeps what they measured.</summary>
-internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log)
+/// <param name="cpuIterations">/cpu's iterations, the same in every server and peer.</param>
+/// <param name="cpuMilliseconds">What those iterations took on one core of this machine when calibrated.</param>
+internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterations, double cpuMilliseconds, TextWriter log)
 {
+    private readonly string _expectedDigest = SyncWork.Hash(cpuIterations);
+
     private const int BurstClients = 256;
     private static readonly TimeSpan s_window = TimeSpan.FromMilliseconds(100);
 
@@ -29,6 +62,12 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log
     public List<S4Row> S4 { get; } = [];
 
     public List<S5Row> S5 { get; } = [];
+
+    public List<WRow> W { get; } = [];
+
+    public int CpuIterations => cpuIterations;
+
+    public double CpuMilliseconds => cpuMilliseconds;
 
     public List<string> Problems { get; } = [];
 
@@ -59,7 +98,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log
             S1.Add(new S1Row(mode, blocking, fast, slow, load));
 
             // Starving is what the default modes are here to show; the isolating ones must serve both routes.
-            if (mode is ServerMode.SyncContext or ServerMode.Quart)
+            if (mode == ServerMode.SyncContext || Peers.IsPeer(mode))
             {
                 Check(fast.Requests - fast.Non2xx > 0, $"S1 {mode} N={blocking}: /fast answered nothing.");
                 Check(slow is null || slow.Requests - slow.Non2xx > 0, $"S1 {mode} N={blocking}: /slow answered nothing.");
@@ -123,19 +162,22 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log
             load));
     }
 
-    /// <summary>S3: a trivial sync handler at full load, where it runs decided by the mode.</summary>
-    public async Task RunS3Async(ServerMode mode)
+    /// <summary>
+    /// S3: a trivial sync handler at full load, where it runs decided by the mode (<c>/sync</c>), and the same
+    /// handler never offloaded (<c>/inline</c>; a peer's is async, on its event loop), each on a fresh server.
+    /// </summary>
+    public async Task RunS3Async(ServerMode mode, string route)
     {
         var load = LoadAverage();
-        log.WriteLine($"  S3 {mode}: trivial sync handler (load {load:0.00})");
+        log.WriteLine($"  S3 {mode}: trivial sync handler {route} (load {load:0.00})");
         await using var server = await StartAsync(mode);
-        var sync = await LoadAsync($"{server.BaseUrl}/sync", options.SyncConnections, Duration) ?? throw new InvalidOperationException("No result.");
-        S3.Add(new S3Row(mode, sync, load));
-        Check(sync.Requests - sync.Non2xx > 0, $"S3 {mode}: /sync answered nothing.");
+        var sync = await LoadAsync($"{server.BaseUrl}{route}", options.SyncConnections, Duration) ?? throw new InvalidOperationException("No result.");
+        S3.Add(new S3Row(mode, route, sync, load));
+        Check(sync.Requests - sync.Non2xx > 0, $"S3 {mode}: {route} answered nothing.");
     }
 
     /// <summary>S4: the blocking handler at saturation, against what the mode allows in theory.</summary>
-    public async Task RunS4Async(ServerMode mode, int quartWorkers)
+    public async Task RunS4Async(ServerMode mode)
     {
         var load = LoadAverage();
         log.WriteLine($"  S4 {mode}: /slow with {BurstClients} clients (load {load:0.00})");
@@ -145,10 +187,123 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log
         var (bound, reason) = mode switch
         {
             ServerMode.SyncContext => (options.MaxThreads * perThread, $"MaxThreads {options.MaxThreads} / 0.1 s"),
-            ServerMode.Quart => (quartWorkers * perThread, $"executor {quartWorkers} threads / 0.1 s"),
+            _ when Peers.IsPeer(mode) && Peers.SyncThreads(mode) is var (threads, pool) && threads < BurstClients
+                => (threads * perThread, $"{pool} {threads} threads / 0.1 s"),
             _ => (BurstClients * perThread, $"{BurstClients} clients / 0.1 s"),
         };
         S4.Add(new S4Row(mode, slow, bound, reason, load));
+    }
+
+    /// <summary>
+    /// W (issue 13): each sync workload flooded by <see cref="HarnessOptions.WorkloadClients"/> clients while
+    /// <see cref="HarnessOptions.FastConnections"/> clients use <c>/fast</c>, on a fresh server with SyncContext's
+    /// default options. <c>/fast</c> alone is S1's step of this run, or measured here when S1 did not run.
+    /// </summary>
+    public async Task RunWorkloadsAsync(ServerMode mode)
+    {
+        var fastAlone = S1.FirstOrDefault(r => r.Mode == mode && r.BlockingClients == 0)?.Fast;
+        if (fastAlone is null)
+        {
+            log.WriteLine($"  W {mode}: /fast alone (load {LoadAverage():0.00})");
+            await using var idle = await StartAsync(mode, queueLimit: -1, maxThreads: 0);
+            fastAlone = await LoadAsync($"{idle.BaseUrl}/fast", options.FastConnections, Duration);
+        }
+
+        foreach (var workload in Enum.GetValues<Workload>())
+        {
+            var load = LoadAverage();
+            var route = Route(workload);
+            log.WriteLine($"  W {mode}: {route} with {options.WorkloadClients} clients beside /fast (load {load:0.00})");
+            await using var server = await StartAsync(mode, queueLimit: -1, maxThreads: 0);
+            var aloneMs = await SingleRequestMsAsync(server, route, workload);
+
+            using var stopSampling = new CancellationTokenSource();
+            var threads = SampleThreadsAsync(server, stopSampling.Token);
+            var syncTask = LoadAsync($"{server.BaseUrl}{route}", options.WorkloadClients, options.Ramp + Duration + TimeSpan.FromSeconds(1));
+            await Task.Delay(options.Ramp);
+            var fast = await LoadAsync($"{server.BaseUrl}/fast", options.FastConnections, Duration) ?? throw new InvalidOperationException("No result.");
+            var sync = await syncTask ?? throw new InvalidOperationException("No result.");
+            await stopSampling.CancelAsync();
+            var (executorThreads, processThreads) = await threads;
+            if (!Peers.IsPeer(mode))
+            {
+                // Right after the flood, before idle workers retire: the sampler may have been starved of answers.
+                executorThreads = Math.Max(executorThreads, await ExecutorThreadsAsync(server, TimeSpan.FromSeconds(5)));
+            }
+
+            var (most, reason) = workload switch
+            {
+                Workload.Cpu => (Environment.ProcessorCount * 1000 / cpuMilliseconds, $"{Environment.ProcessorCount} cores / {cpuMilliseconds:0.0} ms"),
+                Workload.Pool when options.WorkloadClients < SyncWork.PoolSize => (options.WorkloadClients * 1000.0 / SyncWork.SlowMilliseconds, $"{options.WorkloadClients} clients / 0.1 s"),
+                Workload.Pool => (SyncWork.PoolSize * 1000.0 / SyncWork.SlowMilliseconds, $"{SyncWork.PoolSize} connections / 0.1 s"),
+                _ => (options.WorkloadClients * 1000.0 / SyncWork.SlowMilliseconds, $"{options.WorkloadClients} clients / 0.1 s"),
+            };
+            W.Add(new WRow(mode, workload, sync, fast, fastAlone, aloneMs, executorThreads, processThreads, most, reason, load));
+            Check(sync.Requests - sync.Non2xx > 0, $"W {mode} {route}: answered nothing.");
+        }
+    }
+
+    public static string Route(Workload workload) => workload switch
+    {
+        Workload.Sleep => "/slow",
+        Workload.Cpu => "/cpu",
+        _ => "/pool",
+    };
+
+    /// <summary>The fastest of three sequential requests on the idle server; checks /cpu's digest on the way.</summary>
+    private async Task<double> SingleRequestMsAsync(ServerProcess server, string route, Workload workload)
+    {
+        using var client = HttpLoad.CreateClient(1, TimeSpan.FromSeconds(30));
+        var fastest = double.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var body = await HttpLoad.GetStringAsync(client, $"{server.BaseUrl}{route}");
+            fastest = Math.Min(fastest, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (workload == Workload.Cpu && i == 0)
+            {
+                Check(body == _expectedDigest, $"W {server.Mode} /cpu: digest {body} is not SHA-256 over {cpuIterations} chunks ({_expectedDigest}): not the same work.");
+            }
+        }
+
+        return fastest;
+    }
+
+    /// <summary>The most executor and process threads seen, sampled every 250 ms until <paramref name="stop"/>.</summary>
+    private static async Task<(int Executor, int Process)> SampleThreadsAsync(ServerProcess server, CancellationToken stop)
+    {
+        int executor = 0, process = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var now = server.ProcessThreads();
+            process = Math.Max(process, now);
+            executor = Math.Max(executor, Peers.IsPeer(server.Mode) ? now : await ExecutorThreadsAsync(server, TimeSpan.FromSeconds(1)));
+            try
+            {
+                await Task.Delay(250, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        return (executor, Math.Max(process, server.ProcessThreads()));
+    }
+
+    /// <summary>A .NET server's threads that run sync work: SyncContext's workers, else the thread pool's; 0 when it does not answer in time.</summary>
+    private static async Task<int> ExecutorThreadsAsync(ServerProcess server, TimeSpan timeout)
+    {
+        using var client = HttpLoad.CreateClient(1, timeout);
+        try
+        {
+            var stats = await server.StatsAsync(client, collect: false);
+            return (int)(server.Mode == ServerMode.SyncContext ? stats["workers"] : stats["pool"]);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>
@@ -219,9 +374,11 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, TextWriter log
         }
     }
 
-    private async Task<ServerProcess> StartAsync(ServerMode mode, int? queueLimit = null)
+    /// <param name="queueLimit">SyncContext's QueueLimit: 1024 unless given; -1 for the default.</param>
+    /// <param name="maxThreads">SyncContext's MaxThreads: the harness's (64) unless given; 0 for the default.</param>
+    private async Task<ServerProcess> StartAsync(ServerMode mode, int? queueLimit = null, int? maxThreads = null)
     {
-        var server = await ServerProcess.StartAsync(mode, options.MaxThreads, queueLimit ?? 1024);
+        var server = await ServerProcess.StartAsync(mode, maxThreads ?? options.MaxThreads, queueLimit ?? 1024, cpuIterations);
         await server.WarmUpAsync();
         return server;
     }

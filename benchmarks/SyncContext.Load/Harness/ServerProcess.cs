@@ -10,8 +10,6 @@ namespace SyncContext.Load.Harness;
 /// <summary>One server under test in its own process (a fresh thread pool each time), on a free loopback port.</summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    public const string Python = "/usr/bin/python3";
-
     private readonly Process _process;
     private readonly StringBuilder _errors = new();
 
@@ -26,30 +24,28 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    /// <summary>Whether Debian's Quart and uvicorn load in <see cref="Python"/>; the reason when they do not.</summary>
-    public static async Task<string?> QuartUnavailableAsync()
+    /// <summary>The server's process id (its own process: no shell in between).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>The threads the server's process has now (/proc/PID/status), or 0 once it is gone.</summary>
+    public int ProcessThreads()
     {
-        if (!File.Exists(Python))
+        try
         {
-            return $"{Python} not found";
+            var line = File.ReadLines($"/proc/{Pid}/status").FirstOrDefault(static l => l.StartsWith("Threads:", StringComparison.Ordinal));
+            return line is null ? 0 : int.Parse(line["Threads:".Length..].Trim(), CultureInfo.InvariantCulture);
         }
-
-        var start = new ProcessStartInfo(Python) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "-c", "import quart, uvicorn" })
+        catch (IOException)
         {
-            start.ArgumentList.Add(arg);
+            return 0;
         }
-
-        using var process = Process.Start(start)!;
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? null : $"{error.Trim().Split('\n').LastOrDefault()} (install: apt-get install -y python3-quart python3-uvicorn)";
     }
 
-    public static async Task<ServerProcess> StartAsync(ServerMode mode, int maxThreads, int queueLimit)
+    /// <param name="maxThreads">SyncContext's MaxThreads, or 0 for the default.</param>
+    public static async Task<ServerProcess> StartAsync(ServerMode mode, int maxThreads, int queueLimit, int cpuIterations)
     {
         var port = FreePort();
-        var start = mode == ServerMode.Quart ? QuartStartInfo(port) : DotNetStartInfo(mode, port, maxThreads, queueLimit);
+        var start = Peers.IsPeer(mode) ? Peers.StartInfo(mode, port, cpuIterations) : DotNetStartInfo(mode, port, maxThreads, queueLimit, cpuIterations);
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -88,8 +84,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         await HttpLoad.RunAsync($"{BaseUrl}/fast", 4, TimeSpan.FromSeconds(0.5));
         await HttpLoad.RunAsync($"{BaseUrl}/sync", 4, TimeSpan.FromSeconds(0.5));
+        await HttpLoad.RunAsync($"{BaseUrl}/inline", 4, TimeSpan.FromSeconds(0.2));
         using var client = HttpLoad.CreateClient(8);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => HttpLoad.GetStringAsync(client, $"{BaseUrl}/slow")));
+        await Task.WhenAll(Enumerable.Range(0, 2).SelectMany(_ => new[] { "/cpu", "/pool" }).Select(route => HttpLoad.GetStringAsync(client, BaseUrl + route)));
     }
 
     /// <summary>The server's own view: GC heap, working set, executor queue and workers, pool threads.</summary>
@@ -120,7 +118,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ProcessStartInfo DotNetStartInfo(ServerMode mode, int port, int maxThreads, int queueLimit)
+    private static ProcessStartInfo DotNetStartInfo(ServerMode mode, int port, int maxThreads, int queueLimit, int cpuIterations)
     {
         // Under `dotnet run` this is the app host; launched as `dotnet X.dll` it is dotnet itself.
         var host = Environment.ProcessPath!;
@@ -135,23 +133,8 @@ internal sealed class ServerProcess : IAsyncDisposable
                      "serve", "--mode", mode.ToString(), "--port", port.ToString(CultureInfo.InvariantCulture),
                      "--max-threads", maxThreads.ToString(CultureInfo.InvariantCulture),
                      "--queue-limit", queueLimit.ToString(CultureInfo.InvariantCulture),
+                     "--cpu-iterations", cpuIterations.ToString(CultureInfo.InvariantCulture),
                      "--parent", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
-    }
-
-    private static ProcessStartInfo QuartStartInfo(int port)
-    {
-        var start = new ProcessStartInfo(Python);
-        foreach (var arg in new[]
-                 {
-                     "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
-                     "--workers", "1", "--log-level", "warning", "--no-access-log",
-                     "--app-dir", Path.Combine(AppContext.BaseDirectory, "quart"),
                  })
         {
             start.ArgumentList.Add(arg);

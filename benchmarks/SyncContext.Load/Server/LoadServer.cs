@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SyncContext.AspNetCore.Execution;
 
 namespace SyncContext.Load.Server;
@@ -26,21 +27,33 @@ internal enum ServerMode
     /// <summary>The sync handlers are offloaded with <c>OffloadSync()</c>.</summary>
     SyncContext,
 
-    /// <summary>The peer: Quart under uvicorn, not this server.</summary>
+    /// <summary>A peer: Quart on uvicorn, sync routes on asyncio's default executor (benchmarks/peers/python).</summary>
     Quart,
+
+    /// <summary>A peer: FastAPI on uvicorn, sync routes in Starlette's thread pool (benchmarks/peers/python).</summary>
+    FastApi,
+
+    /// <summary>A peer: tokio + hyper, sync routes through <c>spawn_blocking</c> (benchmarks/peers/tokio).</summary>
+    Tokio,
+
+    /// <summary>A peer: fastify, sync routes on piscina's worker threads (benchmarks/peers/node).</summary>
+    Node,
 }
 
 /// <summary>
 /// The server under test, one process per mode: Kestrel on 127.0.0.1 with the same handlers in every mode,
-/// differing only in where <c>/slow</c> (blocks 100 ms) and <c>/sync</c> (trivial) run.
+/// differing only in where the sync handlers run: <c>/slow</c> (blocks 100 ms), <c>/sync</c> (trivial), <c>/cpu</c>
+/// and <c>/pool</c> (see <see cref="SyncWork"/>). <c>/inline</c> is the trivial handler never offloaded.
 /// </summary>
 internal static class LoadServer
 {
     public const int MinThreadsRaisedTo = 256;
-    public const int SlowMilliseconds = 100;
+    public const int SlowMilliseconds = SyncWork.SlowMilliseconds;
 
     /// <summary>Runs until the harness kills it, or exits on its own when the harness is gone.</summary>
-    public static async Task<int> RunAsync(ServerMode mode, int port, int maxThreads, int queueLimit, int parentPid)
+    /// <param name="maxThreads">SyncContext's MaxThreads, or 0 for the default.</param>
+    /// <param name="queueLimit">SyncContext's QueueLimit, or -1 for the default.</param>
+    public static async Task<int> RunAsync(ServerMode mode, int port, int maxThreads, int queueLimit, int cpuIterations, int parentPid)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders(); // a console logger would be the bottleneck, in every mode alike
@@ -50,8 +63,15 @@ internal static class LoadServer
         {
             builder.Services.AddSyncContext(options =>
             {
-                options.MaxThreads = maxThreads;
-                options.QueueLimit = queueLimit;
+                if (maxThreads > 0)
+                {
+                    options.MaxThreads = maxThreads;
+                }
+
+                if (queueLimit >= 0)
+                {
+                    options.QueueLimit = queueLimit;
+                }
             });
         }
 
@@ -63,27 +83,25 @@ internal static class LoadServer
 
         var app = builder.Build();
         var offload = mode == ServerMode.SyncContext;
+        var work = new SyncWork(cpuIterations);
 
         app.MapGet("/fast", static () => Task.FromResult("fast"));
 
         if (mode == ServerMode.TaskRun)
         {
-            app.MapGet("/slow", static async () =>
-            {
-                await Task.Run(static () => Thread.Sleep(SlowMilliseconds));
-                return "slow";
-            });
+            app.MapGet("/slow", static () => Task.Run(SyncWork.Slow));
+            app.MapGet("/cpu", () => Task.Run(work.Cpu));
+            app.MapGet("/pool", () => Task.Run(work.Pool));
         }
         else
         {
-            Offload(app.MapGet("/slow", static () =>
-            {
-                Thread.Sleep(SlowMilliseconds);
-                return "slow";
-            }), offload);
+            Offload(app.MapGet("/slow", SyncWork.Slow), offload);
+            Offload(app.MapGet("/cpu", work.Cpu), offload);
+            Offload(app.MapGet("/pool", work.Pool), offload);
         }
 
         Offload(app.MapGet("/sync", static () => "sync"), offload);
+        app.MapGet("/inline", static () => "sync");
 
         // Holds a worker (or a queue slot) for a while: S5 fills the executor with these.
         Offload(app.MapGet("/hold", static (int ms) =>
@@ -93,7 +111,8 @@ internal static class LoadServer
         }), offload);
 
         var executor = app.Services.GetService<SyncExecutor>();
-        app.MapGet("/stats", (bool? gc) => Task.FromResult(Stats(executor, gc == true)));
+        var configured = app.Services.GetService<IOptions<SyncContextOptions>>()?.Value.MaxThreads ?? 0;
+        app.MapGet("/stats", (bool? gc) => Task.FromResult(Stats(executor, configured, gc == true)));
 
         await app.StartAsync();
         Console.Out.WriteLine("READY");
@@ -126,7 +145,7 @@ internal static class LoadServer
         }
     }
 
-    private static string Stats(SyncExecutor? executor, bool collect)
+    private static string Stats(SyncExecutor? executor, int maxThreads, bool collect)
     {
         if (collect)
         {
@@ -135,7 +154,7 @@ internal static class LoadServer
             GC.Collect();
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"heap={GC.GetTotalMemory(false)} ws={Environment.WorkingSet} queued={executor?.QueueLength ?? 0} running={executor?.RunningCount ?? 0} workers={executor?.ThreadCount ?? 0} pool={ThreadPool.ThreadCount}");
+        return string.Create(CultureInfo.InvariantCulture, $"heap={GC.GetTotalMemory(false)} ws={Environment.WorkingSet} queued={executor?.QueueLength ?? 0} running={executor?.RunningCount ?? 0} workers={executor?.ThreadCount ?? 0} pool={ThreadPool.ThreadCount} max={maxThreads}");
     }
 
     private static bool IsAlive(int pid)
