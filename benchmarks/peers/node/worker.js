@@ -51,6 +51,9 @@ module.exports = (op) => {
   switch (op) {
     case 'sync':
       return 'sync';
+    case 'warm':
+      sleep(50);
+      return 'warm';
     case 'slow':
       sleep(SLOW_MS);
       return 'slow';
