@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark smoke for CI: seconds, not minutes. Proves that every micro benchmark runs once and that the load
 # harness starts each server mode, serves, offloads and sheds (exit 1 if not). The numbers it prints mean nothing.
-# Without wrk the harness uses its built-in client; without Debian's python3-quart/python3-uvicorn it skips Quart.
+# Without wrk the harness uses its built-in client. The peers (benchmarks/peers: Rust, Node, Python) are skipped in --smoke.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

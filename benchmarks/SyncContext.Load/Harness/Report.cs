@@ -275,7 +275,7 @@ internal static class Report
                 Name(row.Mode),
                 Num(Good(row.Sync), "0"),
                 $"{Num(row.MostPossible, "0")} ({row.MostPossibleReason})",
-                row.ExecutorThreads.ToString(CultureInfo.InvariantCulture),
+                row.ExecutorThreads == 0 ? "n/a (`/stats` unanswered)" : row.ExecutorThreads.ToString(CultureInfo.InvariantCulture),
                 row.FastAlone is null ? "" : $"{Ratio(row.Fast.RequestsPerSecond / row.FastAlone.RequestsPerSecond, "%")} ({Num(row.Fast.RequestsPerSecond, "0")} of {Num(row.FastAlone.RequestsPerSecond, "0")})",
                 row.Fast.Requests == 0 ? "none answered" : $"{Num(row.Fast.P99Ms, "0.00")} ms",
                 Num(row.AloneMs, "0.0"),
