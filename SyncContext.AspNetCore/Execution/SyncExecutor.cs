@@ -83,9 +83,15 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Mode == AdmissionMode.Rejected
-            ? Task.FromException(_admission.Rejection(admission.Reason))
-            : Dispatch(new Task(static w => { ThrowIfAbandoned(); ((Action)w!)(); }, work, cancellationToken, WorkOptions), admission);
+        if (admission.Mode == AdmissionMode.Rejected)
+        {
+            return Task.FromException(_admission.Rejection(admission.Reason));
+        }
+
+        using (MarkDescendants(admission))
+        {
+            return Dispatch(new Task(static w => { ThrowIfAbandoned(); ((Action)w!)(); }, work, cancellationToken, WorkOptions), admission);
+        }
     }
 
     /// <inheritdoc />
@@ -93,9 +99,15 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Mode == AdmissionMode.Rejected
-            ? Task.FromException<TResult>(_admission.Rejection(admission.Reason))
-            : Dispatch(new Task<TResult>(static w => { ThrowIfAbandoned(); return ((Func<TResult>)w!)(); }, work, cancellationToken, WorkOptions), admission);
+        if (admission.Mode == AdmissionMode.Rejected)
+        {
+            return Task.FromException<TResult>(_admission.Rejection(admission.Reason));
+        }
+
+        using (MarkDescendants(admission))
+        {
+            return Dispatch(new Task<TResult>(static w => { ThrowIfAbandoned(); return ((Func<TResult>)w!)(); }, work, cancellationToken, WorkOptions), admission);
+        }
     }
 
     /// <inheritdoc />
@@ -103,9 +115,15 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Mode == AdmissionMode.Rejected
-            ? Task.FromException(_admission.Rejection(admission.Reason))
-            : Dispatch(new Task(static s => { ThrowIfAbandoned(); ((StatefulWork<TState>)s!).Invoke(); }, new StatefulWork<TState>(work, state), cancellationToken, WorkOptions), admission);
+        if (admission.Mode == AdmissionMode.Rejected)
+        {
+            return Task.FromException(_admission.Rejection(admission.Reason));
+        }
+
+        using (MarkDescendants(admission))
+        {
+            return Dispatch(new Task(static s => { ThrowIfAbandoned(); ((StatefulWork<TState>)s!).Invoke(); }, new StatefulWork<TState>(work, state), cancellationToken, WorkOptions), admission);
+        }
     }
 
     /// <inheritdoc />
@@ -113,9 +131,15 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         var admission = Admit(cancellationToken);
-        return admission.Mode == AdmissionMode.Rejected
-            ? Task.FromException<TResult>(_admission.Rejection(admission.Reason))
-            : Dispatch(new Task<TResult>(static s => { ThrowIfAbandoned(); return ((StatefulWork<TState, TResult>)s!).Invoke(); }, new StatefulWork<TState, TResult>(work, state), cancellationToken, WorkOptions), admission);
+        if (admission.Mode == AdmissionMode.Rejected)
+        {
+            return Task.FromException<TResult>(_admission.Rejection(admission.Reason));
+        }
+
+        using (MarkDescendants(admission))
+        {
+            return Dispatch(new Task<TResult>(static s => { ThrowIfAbandoned(); return ((StatefulWork<TState, TResult>)s!).Invoke(); }, new StatefulWork<TState, TResult>(work, state), cancellationToken, WorkOptions), admission);
+        }
     }
 
     /// <summary>
@@ -127,10 +151,18 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     internal bool TryRunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<TResult>? task)
     {
         var admission = Admit(cancellationToken);
-        task = admission.Mode != AdmissionMode.Rejected
-            ? Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission)
-            : null;
-        return task is not null;
+        if (admission.Mode == AdmissionMode.Rejected)
+        {
+            task = null;
+            return false;
+        }
+
+        using (MarkDescendants(admission))
+        {
+            task = Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -171,13 +203,23 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <inheritdoc />
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
-        => !taskWasPreviouslyQueued && IsExecutorThread && TryExecuteTask(task);
+        => !taskWasPreviouslyQueued && IsNested && TryExecuteTask(task);
 
     /// <inheritdoc />
     protected override IEnumerable<Task> GetScheduledTasks() => _workers.QueuedSnapshot();
 
+    /// <summary>
+    /// Nested work, from a worker or from a flow that descends from queued work (a continuation a worker may
+    /// be blocked on), runs inline: queued, it could wait forever behind its own ancestors.
+    /// </summary>
+    private bool IsNested => IsExecutorThread || DescendantFlow.DescendsFrom(this);
+
     private Admission Admit(CancellationToken cancellationToken)
-        => _admission.Admit(cancellationToken, IsExecutorThread, _workers.RunningCount);
+        => _admission.Admit(cancellationToken, IsNested, _workers.RunningCount);
+
+    /// <summary>Marks the context a queued item's task is about to capture; inline items already run in a marked one.</summary>
+    private DescendantFlow MarkDescendants(Admission admission)
+        => admission.Mode == AdmissionMode.Queued ? DescendantFlow.Mark(this) : default;
 
     private TTask Dispatch<TTask>(TTask task, Admission admission)
         where TTask : Task

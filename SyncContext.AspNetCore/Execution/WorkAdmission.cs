@@ -45,9 +45,12 @@ internal sealed class WorkAdmission
 
     /// <summary>Decides how a work item will run.</summary>
     /// <param name="cancellationToken">The item's token.</param>
-    /// <param name="onWorker">Whether the caller is one of the executor's own workers.</param>
+    /// <param name="nested">
+    /// Whether the caller is one of the executor's own workers, or a flow that descends from executor work:
+    /// queued, such an item could wait behind the very item that waits for it.
+    /// </param>
     /// <param name="running">How many items the workers are running now.</param>
-    public Admission Admit(CancellationToken cancellationToken, bool onWorker, int running)
+    public Admission Admit(CancellationToken cancellationToken, bool nested, int running)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -55,9 +58,9 @@ internal sealed class WorkAdmission
             return Admission.Cancelled;
         }
 
-        if (onWorker)
+        if (nested)
         {
-            // Nested call from a worker: running inline cannot deadlock, however busy the pool is.
+            // Nested call: running inline cannot deadlock, however busy the workers are.
             return Admission.Inline;
         }
 
