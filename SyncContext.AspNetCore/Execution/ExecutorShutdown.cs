@@ -51,18 +51,23 @@ internal sealed class ExecutorShutdown
             drained = false;
         }
 
-        var abandoned = _admission.QueueLength;
-        var stillRunning = _workers.RunningCount;
         _admission.BeginAbandoning();
+        var finished = _workers.FinishedWhileStopping;
+        var stillRunning = _workers.RunningCount;
 
         // What is still queued is failed, not run, so no caller waits on a task nobody will complete.
         // Workers stop taking items once the state is abandoning; an item one had already taken runs.
+        var abandoned = 0;
         t_abandoning = true;
         try
         {
             while (_workers.TryTakeQueued(out var task))
             {
-                _executor.Execute(task);
+                // False for an item whose token was cancelled while it waited: nobody waits for its answer.
+                if (_executor.Execute(task))
+                {
+                    abandoned++;
+                }
             }
         }
         finally
@@ -72,11 +77,11 @@ internal sealed class ExecutorShutdown
 
         if (drained)
         {
-            Log.Stopped(_logger, _name);
+            Log.Stopped(_logger, _name, finished);
         }
         else
         {
-            Log.StoppedWithWorkLeft(_logger, _name, abandoned, stillRunning);
+            Log.StoppedAtDeadline(_logger, _name, finished, abandoned, stillRunning);
         }
 
         _workers.ReleaseAll();

@@ -37,6 +37,7 @@ internal sealed class WorkerThreads
     private int _spinner; // NoSpinner, or the one spinning worker's state: waiting, or handed an item to take
     private int _running;
     private int _nextThreadId;
+    private int _finishedWhileStopping;
 
     public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, int spinCount, string name, ILogger logger)
     {
@@ -56,6 +57,9 @@ internal sealed class WorkerThreads
 
     /// <summary>Gets the number of items the workers are running now.</summary>
     public int RunningCount => Volatile.Read(ref _running);
+
+    /// <summary>Gets the number of items the workers finished since the executor stopped admitting work.</summary>
+    public int FinishedWhileStopping => Volatile.Read(ref _finishedWhileStopping);
 
     /// <summary>Completes when no worker thread is left after the executor stopped.</summary>
     public Task WhenAllExited => _allWorkersExited.Task;
@@ -171,6 +175,12 @@ internal sealed class WorkerThreads
                 }
                 finally
                 {
+                    // Counted before the item stops counting as running, so shutdown never misses one between the two.
+                    if (!_admission.IsAccepting)
+                    {
+                        Interlocked.Increment(ref _finishedWhileStopping);
+                    }
+
                     Interlocked.Decrement(ref _running);
                 }
             }
