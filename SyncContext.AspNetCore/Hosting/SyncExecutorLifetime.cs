@@ -1,24 +1,70 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SyncContext.AspNetCore.Execution;
 
 namespace SyncContext.AspNetCore.Hosting;
 
 /// <summary>
-/// Starts the executor with the host and stops it after the server has drained its requests
-/// (<see cref="IHostedLifecycleService.StoppedAsync"/> runs after every hosted service's StopAsync,
-/// Kestrel's included), within what is left of the host's shutdown timeout.
+/// Stops the executor with the host so that every request it took either completes or is answered
+/// <c>503</c> while its connection is still open.
 /// </summary>
-internal sealed class SyncExecutorLifetime(SyncExecutor executor) : IHostedLifecycleService
+/// <remarks>
+/// <para>
+/// The host stops in this order, all within <see cref="HostOptions.ShutdownTimeout"/>: lifecycle services'
+/// <see cref="IHostedLifecycleService.StoppingAsync"/>, <c>ApplicationStopping</c>, hosted services'
+/// <c>StopAsync</c> in reverse order (Kestrel's among them: it stops accepting, waits for the requests in
+/// flight, and resets the connections still open when the timeout runs out), then
+/// <see cref="IHostedLifecycleService.StoppedAsync"/>. Stopping the executor in <c>StoppedAsync</c> is too late:
+/// queued requests would be failed after Kestrel had reset their connections.
+/// </para>
+/// <para>
+/// So the executor stops admitting work as soon as stopping begins, lets queued work run, and abandons what is
+/// still queued (its requests are answered <c>503</c> with <c>Retry-After</c>) at a deadline of
+/// <see cref="AbandonMargin"/> before the shutdown timeout, or at once if the host's token fires first.
+/// <c>StoppedAsync</c> waits for that and reports.
+/// </para>
+/// </remarks>
+internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostOptions> hostOptions) : IHostedLifecycleService, IDisposable
 {
+    private static readonly TimeSpan MaxAbandonMargin = TimeSpan.FromSeconds(5);
+
+    private CancellationTokenSource? _deadline;
+    private Task? _stopping;
+
+    /// <summary>
+    /// How long before the host's shutdown timeout queued work is abandoned: a third of the timeout, at most
+    /// 5 seconds. The margin lets the items already running finish (they are not interrupted) and the
+    /// abandoned requests' <c>503</c>s be written before Kestrel resets what is left; writing a <c>503</c>
+    /// takes milliseconds, a running handler as long as it takes, so most of the margin is for those. Two
+    /// thirds of the timeout (all but 5 s of the default 30 s) are left for draining the queue.
+    /// </summary>
+    /// <param name="shutdownTimeout">The host's shutdown timeout.</param>
+    internal static TimeSpan AbandonMargin(TimeSpan shutdownTimeout)
+        => TimeSpan.FromTicks(Math.Min(shutdownTimeout.Ticks / 3, MaxAbandonMargin.Ticks));
+
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var timeout = hostOptions.Value.ShutdownTimeout;
+        _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout != Timeout.InfiniteTimeSpan && timeout < TimeSpan.MaxValue)
+        {
+            _deadline.CancelAfter(timeout - AbandonMargin(timeout));
+        }
+
+        // Not awaited: the host goes on to tell the server to stop while the queue drains.
+        _stopping = executor.StopAsync(_deadline.Token);
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => executor.StopAsync(cancellationToken);
+    public Task StoppedAsync(CancellationToken cancellationToken) => _stopping ?? executor.StopAsync(cancellationToken);
+
+    public void Dispose() => _deadline?.Dispose();
 }

@@ -3,14 +3,100 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Hosting;
+using SyncContext.Tests.Context;
+using Xunit.Abstractions;
 
 namespace SyncContext.Tests.Hosting;
 
-public class ShutdownTests
+public partial class ShutdownTests(ITestOutputHelper output)
 {
+    private const int Clients = 16;
+
+    [Fact]
+    public async Task Kestrel_shutdown_answers_every_accepted_request_with_200_or_503_and_resets_none()
+    {
+        using var logs = new CapturingLoggerProvider();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders().AddProvider(logs);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+        builder.Services.AddSyncContext(o =>
+        {
+            o.MaxThreads = 2;
+            o.QueueLimit = 1000;
+        });
+        await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        app.MapGet("/slow", () =>
+        {
+            Thread.Sleep(500);
+            return "finished";
+        }).OffloadSync();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var executor = app.Services.GetRequiredService<SyncExecutor>();
+
+        // One client (and so one connection) per request, as separate users would be.
+        var clients = Enumerable.Range(0, Clients).Select(_ => new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) }).ToList();
+        var requests = clients.Select(CallAsync).ToList();
+        await TestHosts.WaitUntilAsync(() => executor.RunningCount + executor.QueueLength == Clients, "every request to reach the executor");
+
+        await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var outcomes = await Task.WhenAll(requests).WaitAsync(TestHosts.HangGuard);
+        clients.ForEach(client => client.Dispose());
+
+        outcomes.Where(o => o.StartsWith("error", StringComparison.Ordinal)).ShouldBeEmpty("no request may be reset");
+        outcomes.ShouldAllBe(o => o == "200" || o == "503+Retry-After");
+        var ok = outcomes.Count(o => o == "200");
+        var unavailable = outcomes.Count(o => o == "503+Retry-After");
+        var report = logs.Entries.Select(e => e.Message).Single(m => m.Contains("stopped", StringComparison.Ordinal));
+        var counts = DeadlineReport().Match(report);
+        counts.Success.ShouldBeTrue(report);
+        var finished = int.Parse(counts.Groups["finished"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var abandoned = int.Parse(counts.Groups["abandoned"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var running = int.Parse(counts.Groups["running"].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        // 8 s of work for 2 threads does not fit in 3 s: some requests must have been answered 503.
+        unavailable.ShouldBeGreaterThan(0);
+        abandoned.ShouldBe(unavailable);
+        (finished + running).ShouldBe(ok, report);
+        output.WriteLine($"200: {ok}, 503: {unavailable}; log: {report}");
+    }
+
+    private static async Task<string> CallAsync(HttpClient client)
+    {
+        try
+        {
+            using var response = await client.GetAsync("/slow");
+            return response.StatusCode switch
+            {
+                HttpStatusCode.OK => "200",
+                HttpStatusCode.ServiceUnavailable when response.Headers.RetryAfter is not null => "503+Retry-After",
+                var other => $"{(int)other}",
+            };
+        }
+        catch (HttpRequestException error)
+        {
+            return $"error: {error.Message}";
+        }
+    }
+
+    [GeneratedRegex(@"stopped at its shutdown deadline: (?<finished>\d+) work items finished after shutdown began, (?<abandoned>\d+) queued items were abandoned.*, (?<running>\d+) were still running")]
+    private static partial Regex DeadlineReport();
+
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(30, 5)]
+    [InlineData(60, 5)]
+    public void Queued_work_is_abandoned_a_third_of_the_shutdown_timeout_before_it_at_most_5_seconds(int timeoutSeconds, int marginSeconds)
+        => SyncExecutorLifetime.AbandonMargin(TimeSpan.FromSeconds(timeoutSeconds)).ShouldBe(TimeSpan.FromSeconds(marginSeconds));
+
     [Fact]
     public async Task Stopping_the_host_lets_an_in_flight_offloaded_request_complete()
     {

@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Diagnostics;
+
+namespace SyncContext.AspNetCore.Execution;
+
+/// <summary>
+/// Decides, before anything is allocated, whether a work item runs inline, waits in the queue or is
+/// rejected. It owns the queue's bound (the places reserved by admitted items not yet taken by a worker)
+/// and the executor's lifecycle state, and reports rejections.
+/// </summary>
+internal sealed class WorkAdmission
+{
+    private const int Running = 0;
+    private const int Stopping = 1; // no new work; queued work still runs
+    private const int Abandoning = 2; // queued work is failed, not run
+
+    private readonly int _queueLimit;
+    private readonly int _maxThreads;
+    private readonly string _name;
+    private readonly ILogger _logger;
+    private readonly SyncContextMetrics? _metrics;
+
+    private long _lastRejectionLog = Environment.TickCount64 - 1000;
+    private int _rejectedSinceLog;
+    private int _waiting;
+    private volatile int _state;
+
+    public WorkAdmission(int queueLimit, int maxThreads, string name, ILogger logger, SyncContextMetrics? metrics)
+    {
+        _queueLimit = queueLimit;
+        _maxThreads = maxThreads;
+        _name = name;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    /// <summary>Gets the number of admitted items that no worker has taken yet.</summary>
+    public int QueueLength => Volatile.Read(ref _waiting);
+
+    /// <summary>Gets whether new work is still admitted.</summary>
+    public bool IsAccepting => _state == Running;
+
+    /// <summary>Gets whether queued work is being failed instead of run, so workers should exit.</summary>
+    public bool IsAbandoning => _state == Abandoning;
+
+    /// <summary>Decides how a work item will run.</summary>
+    /// <param name="cancellationToken">The item's token.</param>
+    /// <param name="nested">
+    /// Whether the caller is one of the executor's own workers, or a flow that descends from executor work:
+    /// queued, such an item could wait behind the very item that waits for it.
+    /// </param>
+    /// <param name="running">How many items the workers are running now.</param>
+    public Admission Admit(CancellationToken cancellationToken, bool nested, int running)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The task is created with the cancelled token, so it is Canceled already and never runs.
+            return Admission.Cancelled;
+        }
+
+        if (nested)
+        {
+            // Nested call: running inline cannot deadlock, however busy the workers are.
+            return Admission.Inline;
+        }
+
+        if (_state != Running)
+        {
+            return Reject(WorkRejectionReason.Stopping);
+        }
+
+        // Items that a free worker (idle, or not started yet) takes at once do not wait, so only the rest
+        // count against the limit; otherwise a QueueLimit of 0 would reject all work.
+        var free = _maxThreads - running;
+        if (Interlocked.Increment(ref _waiting) > (long)_queueLimit + free)
+        {
+            Interlocked.Decrement(ref _waiting);
+            return Reject(WorkRejectionReason.QueueFull);
+        }
+
+        return Admission.Queued;
+    }
+
+    /// <summary>Gives back a place <see cref="Admit"/> reserved: a worker took the item, or it never got queued.</summary>
+    public void Release() => Interlocked.Decrement(ref _waiting);
+
+    /// <summary>Stops admitting work; <see langword="false"/> if the executor was already stopping.</summary>
+    public bool TryBeginStopping() => Interlocked.CompareExchange(ref _state, Stopping, Running) == Running;
+
+    /// <summary>From now on queued work is failed, not run, and idle workers exit.</summary>
+    public void BeginAbandoning() => _state = Abandoning;
+
+    /// <summary>The exception a rejected caller gets.</summary>
+    public WorkRejectedException Rejection(WorkRejectionReason reason)
+        => new(reason, reason == WorkRejectionReason.QueueFull
+            ? $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."
+            : $"The SyncContext executor '{_name}' rejected the work: it is stopping.");
+
+    /// <summary>Counts a rejection, and logs at most one warning a second however hard the load sheds.</summary>
+    private Admission Reject(WorkRejectionReason reason)
+    {
+        _metrics?.Rejected(reason);
+        Interlocked.Increment(ref _rejectedSinceLog);
+        var now = Environment.TickCount64;
+        var last = Volatile.Read(ref _lastRejectionLog);
+        if (now - last >= 1000 && Interlocked.CompareExchange(ref _lastRejectionLog, now, last) == last)
+        {
+            Log.Rejected(_logger, _name, Interlocked.Exchange(ref _rejectedSinceLog, 0), reason, _queueLimit);
+        }
+
+        return new Admission(AdmissionMode.Rejected, reason);
+    }
+}
+
+/// <summary>How an admitted work item runs.</summary>
+internal enum AdmissionMode
+{
+    /// <summary>Its token is already cancelled: the task is created cancelled and never runs.</summary>
+    Cancelled,
+
+    /// <summary>On the calling thread, now.</summary>
+    Inline,
+
+    /// <summary>On a worker, after a place in the queue was reserved.</summary>
+    Queued,
+
+    /// <summary>Not at all: the caller gets a <see cref="WorkRejectedException"/>.</summary>
+    Rejected,
+}
+
+/// <summary>The decision <see cref="WorkAdmission.Admit"/> returns.</summary>
+internal readonly record struct Admission(AdmissionMode Mode, WorkRejectionReason Reason = default)
+{
+    public static Admission Cancelled => new(AdmissionMode.Cancelled);
+
+    public static Admission Inline => new(AdmissionMode.Inline);
+
+    public static Admission Queued => new(AdmissionMode.Queued);
+}

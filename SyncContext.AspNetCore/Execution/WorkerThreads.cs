@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Diagnostics;
+
+namespace SyncContext.AspNetCore.Execution;
+
+/// <summary>
+/// The executor's dedicated threads and the one queue they share: starting and retiring workers as
+/// <see cref="ThreadSizingPolicy"/> says, handing queued items to them, and the loop each one runs.
+/// </summary>
+/// <remarks>
+/// One idle worker at a time spins briefly before it parks on a semaphore; the others park at once. A
+/// queued item is handed to the spinning worker if there is one, and otherwise releases one permit, which
+/// wakes at most one parked worker.
+/// </remarks>
+internal sealed class WorkerThreads
+{
+    private const int NoSpinner = 0;
+    private const int SpinnerWaiting = 1;
+    private const int SpinnerHanded = 2;
+
+    [ThreadStatic]
+    private static WorkerThreads? t_owner;
+
+    private readonly ConcurrentQueue<Task> _queue = new();
+    private readonly SemaphoreSlim _work = new(0, int.MaxValue);
+    private readonly TaskCompletionSource _allWorkersExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SyncExecutor _executor;
+    private readonly WorkAdmission _admission;
+    private readonly ThreadSizingPolicy _sizing;
+    private readonly int _spinCount;
+    private readonly string _name;
+    private readonly ILogger _logger;
+
+    private int _threads;
+    private int _idle;
+    private int _spinner; // NoSpinner, or the one spinning worker's state: waiting, or handed an item to take
+    private int _running;
+    private int _nextThreadId;
+    private int _finishedWhileStopping;
+
+    public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, int spinCount, string name, ILogger logger)
+    {
+        _executor = executor;
+        _admission = admission;
+        _sizing = sizing;
+        _spinCount = spinCount;
+        _name = name;
+        _logger = logger;
+    }
+
+    /// <summary>Gets whether the calling thread is one of these workers.</summary>
+    public bool IsWorkerThread => ReferenceEquals(t_owner, this);
+
+    /// <summary>Gets the number of worker threads alive.</summary>
+    public int ThreadCount => Volatile.Read(ref _threads);
+
+    /// <summary>Gets the number of items the workers are running now.</summary>
+    public int RunningCount => Volatile.Read(ref _running);
+
+    /// <summary>Gets the number of items the workers finished since the executor stopped admitting work.</summary>
+    public int FinishedWhileStopping => Volatile.Read(ref _finishedWhileStopping);
+
+    /// <summary>Completes when no worker thread is left after the executor stopped.</summary>
+    public Task WhenAllExited => _allWorkersExited.Task;
+
+    /// <summary>Starts the workers kept however idle the executor is.</summary>
+    public void StartMinimum()
+    {
+        for (var i = 0; i < _sizing.MinThreads; i++)
+        {
+            TryStartWorker(force: true);
+        }
+    }
+
+    /// <summary>Queues an item whose place <see cref="WorkAdmission"/> reserved, and makes sure a worker takes it.</summary>
+    public void Enqueue(Task task)
+    {
+        _queue.Enqueue(task);
+
+        // A spinning worker is handed the item directly: no lock, no wake-up. Otherwise a permit wakes at
+        // most one parked worker.
+        if (Interlocked.CompareExchange(ref _spinner, SpinnerHanded, SpinnerWaiting) != SpinnerWaiting)
+        {
+            _work.Release();
+        }
+
+        // Waking one worker is the spinner's or the semaphore's job; a new thread is needed only when more
+        // items wait than there are workers free to take them.
+        if (_sizing.ShouldStartThread(Volatile.Read(ref _threads), _admission.QueueLength, Volatile.Read(ref _idle)))
+        {
+            TryStartWorker(force: false);
+        }
+    }
+
+    /// <summary>Takes a queued item away from the workers, for shutdown to fail it.</summary>
+    public bool TryTakeQueued([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task? task)
+    {
+        if (_queue.TryDequeue(out task))
+        {
+            _admission.Release();
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A snapshot of the queued items, for debuggers.</summary>
+    public Task[] QueuedSnapshot() => _queue.ToArray();
+
+    /// <summary>Wakes every parked worker so that each sees the executor is abandoning and exits.</summary>
+    public void ReleaseAll() => _work.Release(_sizing.MaxThreads);
+
+    private bool TryStartWorker(bool force)
+    {
+        while (true)
+        {
+            var threads = Volatile.Read(ref _threads);
+            if (!_sizing.CanStartThread(threads) || (!force && !_admission.IsAccepting))
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _threads, threads + 1, threads) == threads)
+            {
+                break;
+            }
+        }
+
+        var id = Interlocked.Increment(ref _nextThreadId);
+        var thread = new Thread(WorkerLoop, maxStackSize: 0)
+        {
+            IsBackground = true,
+            Name = $"{_name} #{id}",
+        };
+        thread.UnsafeStart();
+        Log.WorkerStarted(_logger, thread.Name, Volatile.Read(ref _threads));
+        return true;
+    }
+
+    private void WorkerLoop()
+    {
+        t_owner = this;
+        var retired = false;
+        try
+        {
+            while (true)
+            {
+                var wake = WaitForWork();
+                if (wake != Wake.Work)
+                {
+                    retired = wake == Wake.Retire;
+
+                    // An item queued while this worker was timing out counted it as idle and started no thread;
+                    // now that it no longer counts, make sure that item gets a worker.
+                    if (retired && !_queue.IsEmpty && _sizing.ShouldStartThread(Volatile.Read(ref _threads), _admission.QueueLength, Volatile.Read(ref _idle)))
+                    {
+                        TryStartWorker(force: false);
+                    }
+
+                    return;
+                }
+
+                if (!_queue.TryDequeue(out var task))
+                {
+                    // A permit or a handoff always has an item behind it, except after shutdown took them all.
+                    continue;
+                }
+
+                _admission.Release();
+                Interlocked.Increment(ref _running);
+                try
+                {
+                    _executor.Execute(task);
+                }
+                finally
+                {
+                    // Counted before the item stops counting as running, so shutdown never misses one between the two.
+                    if (!_admission.IsAccepting)
+                    {
+                        Interlocked.Increment(ref _finishedWhileStopping);
+                    }
+
+                    Interlocked.Decrement(ref _running);
+                }
+            }
+        }
+        finally
+        {
+            t_owner = null;
+            var left = retired ? Volatile.Read(ref _threads) : Interlocked.Decrement(ref _threads);
+            if (left == 0 && !_admission.IsAccepting)
+            {
+                _allWorkersExited.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Takes one permit or handed item, or says why this worker should exit instead.</summary>
+    private Wake WaitForWork()
+    {
+        // A worker waiting here counts as idle, spinning or parked, so a caller starts a new thread only
+        // when the queue holds more items than there are workers free to take them.
+        Interlocked.Increment(ref _idle);
+        try
+        {
+            // Spin first: a warm round trip then costs a few microseconds instead of a futex wake. One idle
+            // worker spins at a time: a second spinner only takes a core from the thread about to hand it
+            // work, and contends with the first on the semaphore's lock when the item arrives.
+            if (_spinCount > 0
+                && Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) == NoSpinner
+                && Spin() is { } woken)
+            {
+                return woken;
+            }
+
+            while (true)
+            {
+                if (_work.Wait(_sizing.IdleTimeout))
+                {
+                    return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
+                }
+
+                if (_admission.IsAbandoning)
+                {
+                    return Wake.Exit;
+                }
+
+                // Idle for the whole timeout: retire if the policy allows. The exchange keeps two workers
+                // retiring at once from taking the pool below the floor.
+                var threads = Volatile.Read(ref _threads);
+                if (_sizing.MayRetire(threads, _sizing.IdleTimeout) && Interlocked.CompareExchange(ref _threads, threads - 1, threads) == threads)
+                {
+                    Log.WorkerRetired(_logger, Thread.CurrentThread.Name, threads - 1);
+                    return Wake.Retire;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _idle);
+        }
+    }
+
+    /// <summary>
+    /// Spins as the one registered spinner until a caller hands it an item or a permit shows up (work queued
+    /// while it was busy, or shutdown); <see langword="null"/> when the spin runs out and it should park.
+    /// </summary>
+    private Wake? Spin()
+    {
+        for (var i = 0; i < _spinCount; i++)
+        {
+            if (Volatile.Read(ref _spinner) == SpinnerHanded)
+            {
+                return TakeHandedItem();
+            }
+
+            if (_work.CurrentCount > 0)
+            {
+                // Stand down before taking a permit, so no caller hands this worker a second item meanwhile.
+                if (Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded)
+                {
+                    return TakeHandedItem();
+                }
+
+                if (_work.Wait(0))
+                {
+                    return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
+                }
+
+                if (Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) != NoSpinner)
+                {
+                    return null; // another worker spins now
+                }
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        // A caller may hand over an item up to the moment this worker stands down.
+        return Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded ? TakeHandedItem() : null;
+    }
+
+    /// <summary>Frees the spinner's place; the handed item is in the queue, like one behind a permit.</summary>
+    private Wake TakeHandedItem()
+    {
+        Volatile.Write(ref _spinner, NoSpinner);
+        return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
+    }
+
+    private enum Wake
+    {
+        Work,
+        Exit,
+        Retire,
+    }
+}
