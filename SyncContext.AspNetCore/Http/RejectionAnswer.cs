@@ -31,6 +31,9 @@ internal sealed class RejectionAnswer
             return false;
         }
 
+        // A 503 without a body has no content type, whatever a result writer set before the rejection arrived.
+        context.Response.ContentType = null;
+
         // A status-code result only sets the status, so it completes synchronously.
         var written = ServiceUnavailable.Answer(context, _retryAfter).ExecuteAsync(context);
         written.GetAwaiter().GetResult();
@@ -56,6 +59,14 @@ internal sealed class RejectionAnswer
 
         return AwaitAsync(pending, context);
     }
+
+    /// <summary>
+    /// Answers a rejection that already made <paramref name="task"/> fail, without awaiting one still pending: that
+    /// one, should it fail with a rejection later, is answered further out (the outermost middleware, the exception
+    /// handler or the developer page).
+    /// </summary>
+    public Task AnswerIfFailed(Task task, HttpContext context)
+        => task.IsFaulted && TryAnswer(context, task.Exception!.InnerException) ? Task.CompletedTask : task;
 
     private async Task AwaitAsync(Task pending, HttpContext context)
     {

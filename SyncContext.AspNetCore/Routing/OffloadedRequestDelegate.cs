@@ -82,10 +82,18 @@ internal static class OffloadedRequestDelegate
             return RequestDelegateFactory.Create(handler, options, metadata);
         }
 
+        var hasFilters = options.EndpointBuilder?.FilterFactories.Count > 0;
         var built = CreateWithOriginalMethodForFilters(Wrap(handler, runtime), method, options, metadata);
         var inner = built.RequestDelegate;
         var rejections = runtime.Rejections;
-        RequestDelegate offloaded = context => rejections.AnswerAsync(inner(context), context);
+
+        // A rejected handler is known at once, and RDF's delegate then completes at once, failed: answered here with
+        // no await, so the common path allocates nothing more (an await would cost a 128-byte box per request).
+        // Behind a filter that yields, the rejection comes late: awaited, so filters' endpoints pay that box. The one
+        // other late rejection, work abandoned at shutdown, reaches the same RejectionAnswer further out.
+        RequestDelegate offloaded = hasFilters
+            ? context => rejections.AnswerAsync(inner(context), context)
+            : context => rejections.AnswerIfFailed(inner(context), context);
         if (options.EndpointBuilder is { } builder)
         {
             builder.RequestDelegate = offloaded;
