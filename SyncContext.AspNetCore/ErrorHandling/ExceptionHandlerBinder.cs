@@ -28,10 +28,10 @@ internal static class ExceptionHandlerBinder
     public static IApplicationBuilder Use(IApplicationBuilder app, Delegate handler)
     {
         // Checked first so that a missing registration is reported as such, not as unbindable services.
-        OffloadFilterFactory.EnsureRegistered(app.ApplicationServices);
+        OffloadChecks.EnsureRegistered(app.ApplicationServices);
 
         var method = handler.Method;
-        if (OffloadFilterFactory.IsAwaitable(method.ReturnType))
+        if (OffloadChecks.IsAwaitable(method.ReturnType))
         {
             throw new InvalidOperationException(
                 $"UseExceptionHandler(Delegate) runs a synchronous error handler on the SyncContext executor, but this one returns {Display(method.ReturnType)}. " +

@@ -40,12 +40,13 @@ public static class SyncContextExceptionHandlers
         ArgumentNullException.ThrowIfNull(invoke);
 
         var services = app.ApplicationServices;
-        OffloadFilterFactory.EnsureRegistered(services);
+        OffloadChecks.EnsureRegistered(services);
 
         var executor = services.GetRequiredService<SyncExecutor>();
-        var retryAfter = ServiceUnavailable.RetryAfter(services.GetRequiredService<IOptions<SyncContextOptions>>().Value);
+        var rejections = services.GetRequiredService<RejectionAnswer>();
+        var allowSynchronousIO = services.GetRequiredService<IOptions<SyncContextOptions>>().Value.AllowSynchronousIO;
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger(typeof(SyncContextExceptionHandlers));
 
-        return app.Use(next => new SyncExceptionHandlerMiddleware<TException>(next, invoke, executor, logger, retryAfter).InvokeAsync);
+        return app.Use(next => new SyncExceptionHandlerMiddleware<TException>(next, invoke, executor, logger, rejections, allowSynchronousIO).InvokeAsync);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Http;
+using SyncContext.AspNetCore.Routing;
 
 namespace SyncContext.AspNetCore.ErrorHandling;
 
@@ -32,15 +33,17 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
     private readonly Func<HttpContext, TException, object?> _invoke;
     private readonly SyncExecutor _executor;
     private readonly ILogger _logger;
-    private readonly string _retryAfter;
+    private readonly RejectionAnswer _rejections;
+    private readonly bool _allowSynchronousIO;
 
-    public SyncExceptionHandlerMiddleware(RequestDelegate next, Func<HttpContext, TException, object?> invoke, SyncExecutor executor, ILogger logger, string retryAfter)
+    public SyncExceptionHandlerMiddleware(RequestDelegate next, Func<HttpContext, TException, object?> invoke, SyncExecutor executor, ILogger logger, RejectionAnswer rejections, bool allowSynchronousIO)
     {
         _next = next;
         _invoke = invoke;
         _executor = executor;
         _logger = logger;
-        _retryAfter = retryAfter;
+        _rejections = rejections;
+        _allowSynchronousIO = allowSynchronousIO;
     }
 
     public async Task InvokeAsync(HttpContext context)
@@ -55,6 +58,12 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             {
                 // Nobody is left to read an error response; ASP.NET Core's handler ends such requests quietly too.
                 Log.ErrorHandlerRequestAborted(_logger);
+                return;
+            }
+
+            if (_rejections.TryAnswer(context, exception))
+            {
+                // A full queue is load, not an error for the app's handler: answered as every rejection is.
                 return;
             }
 
@@ -94,10 +103,10 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
 
         try
         {
-            if (!_executor.TryRunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception), context.RequestAborted, out var task))
+            if (!_executor.TryRunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception, _allowSynchronousIO), context.RequestAborted, out var task))
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
-                await ServiceUnavailable.Answer(context, _retryAfter).ExecuteAsync(context).ConfigureAwait(false);
+                _rejections.TryAnswer(context, OffloadRuntime.Rejection);
                 return true;
             }
 
@@ -148,14 +157,14 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
     }
 
     /// <summary>What one failed request carries to the worker: one allocation beside the task.</summary>
-    private sealed class HandlerCall(Func<HttpContext, TException, object?> invoke, HttpContext context, TException exception)
+    private sealed class HandlerCall(Func<HttpContext, TException, object?> invoke, HttpContext context, TException exception, bool allowSynchronousIO)
     {
         public static readonly Func<object?, object?> Invoke = static state => ((HandlerCall)state!).Run();
 
         private object? Run()
         {
             SyncExecutor.ThrowIfAbandoned();
-            using var synchronousIO = new SynchronousIOScope(context);
+            using var synchronousIO = allowSynchronousIO ? new SynchronousIOScope(context) : default;
             return invoke(context, exception);
         }
     }

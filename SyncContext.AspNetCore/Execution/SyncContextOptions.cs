@@ -55,4 +55,14 @@ public sealed class SyncContextOptions
     /// <summary>Gets or sets the <c>Retry-After</c> sent with a <c>503</c> when the queue is full.</summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets whether an offloaded call may read and write the request and response bodies synchronously
+    /// (<c>Request.Body.Read</c>, <c>XmlSerializer</c> on the body). It runs on an executor thread, where blocking
+    /// cannot starve the thread pool, so it is allowed there by default: the one intended difference from the
+    /// same app without SyncContext. Set it to <see langword="false"/> to keep the server's own setting
+    /// (Kestrel refuses synchronous body I/O).
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool AllowSynchronousIO { get; set; } = true;
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +9,7 @@ using SyncContext.AspNetCore.Context;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Hosting;
+using SyncContext.AspNetCore.Http;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +47,13 @@ public static class SyncContextServiceCollectionExtensions
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext
             ?? throw new InvalidOperationException("IRequestContext is only available while an HTTP request is being handled: resolve it from the request's services (a handler parameter or HttpContext.RequestServices).")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncExecutorLifetime>());
+
+        // One answer for every rejection that escapes user code (503 + Retry-After), wherever it is caught: the
+        // outermost middleware, UseExceptionHandler, the developer exception page.
+        services.TryAddSingleton<RejectionAnswer>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RejectionAnswerStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RejectionExceptionHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, RejectionDeveloperPageFilter>());
 
         return services;
     }

@@ -13,9 +13,10 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
     /// metadata, the OpenAPI description and the response are those of the same endpoint without it.
     /// </summary>
     /// <remarks>
-    /// Filters added after this call on the same endpoint run inside the offloaded call; an asynchronous one
-    /// may resume the handler off the executor. Call it after adding filters, or let the SyncContext generator
-    /// offload the endpoint, which always places the offload next to the handler.
+    /// The endpoint's request delegate is rebuilt once every convention has run (a finally convention), so every
+    /// filter of the endpoint and its groups, added before or after this call, runs where it would without it, and
+    /// only the handler body moves to the executor. Endpoints that are not minimal-API route handlers (a
+    /// <see cref="Http.RequestDelegate"/>) are left alone.
     /// </remarks>
     /// <typeparam name="TBuilder">The type of the builder.</typeparam>
     /// <param name="builder">The endpoint or group.</param>
@@ -30,10 +31,10 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
         // the endpoints are first built.
         if (builder is IEndpointRouteBuilder routes)
         {
-            OffloadFilterFactory.EnsureRegistered(routes.ServiceProvider);
+            OffloadChecks.EnsureRegistered(routes.ServiceProvider);
         }
 
-        builder.Add(OffloadFilterFactory.Attach);
+        builder.Finally(RuntimeOffload.Apply);
         return builder;
     }
 }

@@ -24,9 +24,10 @@ public static class SyncContextEndpoints
         .GetValue(null);
 
     /// <summary>
-    /// Maps <paramref name="handler"/> exactly as <c>MapMethods</c> would, and runs its body on the executor.
-    /// The offload is attached when the request delegate is built, after every convention, so it always sits
-    /// next to the handler whatever filters the endpoint or its groups add.
+    /// Maps <paramref name="handler"/> exactly as <c>MapMethods</c> would, and runs its body on the executor when it
+    /// is synchronous (decided from its return type; an asynchronous handler is mapped untouched). ASP.NET Core builds
+    /// the same request delegate as without SyncContext, around a wrapper that only moves the body to the executor,
+    /// so binding, filters, metadata and the response are unchanged.
     /// </summary>
     /// <param name="endpoints">Where to map the endpoint.</param>
     /// <param name="pattern">The route pattern.</param>
@@ -40,14 +41,14 @@ public static class SyncContextEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(handler);
-        OffloadFilterFactory.EnsureRegistered(endpoints.ServiceProvider);
+        OffloadChecks.EnsureRegistered(endpoints.ServiceProvider);
 
         return RouteHandlerServices.Map(endpoints, pattern, handler, httpMethods, RequestDelegateFactory.InferMetadata, CreateOffloaded);
     }
 
     /// <summary>
     /// Maps a fallback exactly as <c>MapFallback</c> would (the display name <c>Fallback {pattern}</c>, the lowest
-    /// precedence), and runs its body on the executor, next to the handler like <see cref="Map"/>.
+    /// precedence), and runs its body on the executor like <see cref="Map"/>.
     /// </summary>
     /// <param name="endpoints">Where to map the endpoint.</param>
     /// <param name="pattern">The route pattern.</param>
@@ -60,7 +61,7 @@ public static class SyncContextEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
         ArgumentNullException.ThrowIfNull(handler);
-        OffloadFilterFactory.EnsureRegistered(endpoints.ServiceProvider);
+        OffloadChecks.EnsureRegistered(endpoints.ServiceProvider);
 
         return RouteHandlerServices.Map(endpoints, pattern, handler, httpMethods: null, InferFallbackMetadata, CreateOffloaded);
     }
@@ -99,9 +100,5 @@ public static class SyncContextEndpoints
     [RequiresUnreferencedCode(TrimmingWarning)]
     [RequiresDynamicCode(TrimmingWarning)]
     private static RequestDelegateResult CreateOffloaded(Delegate handler, RequestDelegateFactoryOptions options, RequestDelegateMetadataResult? metadata)
-    {
-        // Every group and endpoint convention has run by now: appended here, the offload is the innermost filter.
-        OffloadFilterFactory.Attach(options.EndpointBuilder!);
-        return RequestDelegateFactory.Create(handler, options, metadata);
-    }
+        => OffloadedRequestDelegate.Create(handler, options, metadata);
 }

@@ -143,8 +143,8 @@ public class ExceptionHandlerBindingTests
         var runtime = Should.Throw<InvalidOperationException>(() => app.UseExceptionHandler((Exception ex) => "x"));
         var generated = Should.Throw<InvalidOperationException>(() => SyncContextExceptionHandlers.Use<Exception>(app, static (context, ex) => "x"));
 
-        runtime.Message.ShouldBe(OffloadFilterFactory.MissingRegistrationMessage);
-        generated.Message.ShouldBe(OffloadFilterFactory.MissingRegistrationMessage);
+        runtime.Message.ShouldBe(OffloadChecks.MissingRegistrationMessage);
+        generated.Message.ShouldBe(OffloadChecks.MissingRegistrationMessage);
     }
 
     private static WebApplication BuildApp()

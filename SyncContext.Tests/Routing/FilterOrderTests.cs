@@ -66,17 +66,16 @@ public class FilterOrderTests
     }
 
     /// <summary>
-    /// Documents a limit of the runtime convention: filters run outermost-first in the order they were
-    /// added, so a filter added after <c>OffloadSync()</c> runs inside the offloaded call. A synchronous
-    /// one then runs on the worker too; an asynchronous one that truly yields resumes on the thread pool,
-    /// so the handler runs on the pool while the worker waits for it. Add filters before <c>OffloadSync()</c>.
+    /// The runtime convention rebuilds the request delegate once every filter is known, so a filter added after
+    /// <c>OffloadSync()</c> runs where it would without it (on the request's thread), and an asynchronous one that
+    /// yields does not move the handler off the executor.
     /// </summary>
     [Fact]
-    public async Task Filters_added_after_a_runtime_OffloadSync_run_inside_the_offload_and_an_async_one_moves_the_handler_off_the_executor()
+    public async Task Filters_added_after_a_runtime_OffloadSync_run_where_they_would_and_the_handler_stays_on_the_executor()
     {
         await using var host = await TestHosts.StartAsync(app =>
         {
-            app.MapGet("/after-sync", () => "handler")
+            app.MapGet("/after-sync", Where)
                 .OffloadSync()
                 .AddEndpointFilter((context, next) =>
                 {
@@ -84,14 +83,50 @@ public class FilterOrderTests
                     return next(context);
                 });
             app.MapGet("/after-async", Where).OffloadSync().AddEndpointFilter(AsyncFilter);
+            var group = app.MapGroup("/g").OffloadSync().AddEndpointFilter(AsyncFilter);
+            group.MapGet("/after-async", Where).AddEndpointFilter(AsyncFilter);
         });
 
-        await host.Scenario(_ =>
+        var afterSync = await host.Scenario(_ =>
         {
             _.Get.Url("/after-sync");
-            _.Header("X-Filter-Thread").SingleValueShouldMatch("^SyncContext #\\d+$");
+            _.Header("X-Filter-Thread").SingleValueShouldEqual("pool");
         });
-        (await host.GetAsText("/after-async")).ShouldBe("pool");
+        (await afterSync.ReadAsTextAsync()).ShouldStartWith("SyncContext #");
+        (await host.GetAsText("/after-async")).ShouldStartWith("SyncContext #");
+        (await host.GetAsText("/g/after-async")).ShouldStartWith("SyncContext #");
+    }
+
+    [Fact]
+    public async Task Filters_see_the_handlers_own_method_and_arguments()
+    {
+        static EndpointFilterDelegate Describe(EndpointFilterFactoryContext factory, EndpointFilterDelegate next)
+        {
+            var parameters = string.Join(",", factory.MethodInfo.GetParameters().Select(p => $"{p.ParameterType.Name} {p.Name}"));
+            return async context =>
+            {
+                context.HttpContext.Response.Headers["X-Parameters"] = parameters;
+                context.HttpContext.Response.Headers["X-Arguments"] = string.Join(",", context.Arguments);
+                return await next(context);
+            };
+        }
+
+        await using var host = await TestHosts.StartAsync(app =>
+        {
+            app.MapGet("/runtime/{id}", (int id, string? name) => $"{Where()}|{id}|{name}").AddEndpointFilterFactory(Describe).OffloadSync();
+            SyncContextEndpoints.Map(app, "/generated/{id}", (int id, string? name) => $"{Where()}|{id}|{name}", ["GET"]).AddEndpointFilterFactory(Describe);
+        });
+
+        foreach (var url in new[] { "/runtime/7?name=tea", "/generated/7?name=tea" })
+        {
+            var result = await host.Scenario(_ =>
+            {
+                _.Get.Url(url);
+                _.Header("X-Parameters").SingleValueShouldEqual("Int32 id,String name");
+                _.Header("X-Arguments").SingleValueShouldEqual("7,tea");
+            });
+            (await result.ReadAsTextAsync()).ShouldMatch("^SyncContext #\\d+\\|7\\|tea$");
+        }
     }
 
     [Fact]

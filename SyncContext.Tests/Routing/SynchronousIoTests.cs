@@ -12,7 +12,7 @@ public class SynchronousIoTests
     /// Alba's TestServer allows synchronous I/O; Kestrel, the server users run, does not. Both apps turn it
     /// off at the front of the pipeline so the "without" case genuinely forbids it.
     /// </summary>
-    private static Task<IAlbaHost> StartAsync(bool offload) => TestHosts.StartAsync(app =>
+    private static Task<IAlbaHost> StartAsync(bool offload, bool allowSynchronousIO = true) => TestHosts.StartAsync(app =>
     {
         app.Use((ctx, next) =>
         {
@@ -36,7 +36,7 @@ public class SynchronousIoTests
             using var reader = new StreamReader(http.Request.Body);
             return reader.ReadToEnd();
         }).OffloadSyncIf(offload);
-    });
+    }, options: o => o.AllowSynchronousIO = allowSynchronousIO);
 
     private const string OrderXml = "<Order><Id>7</Id><Name>tea</Name></Order>";
 
@@ -59,6 +59,18 @@ public class SynchronousIoTests
     public async Task Without_OffloadSync_synchronous_body_reads_are_refused()
     {
         await using var host = await StartAsync(offload: false);
+
+        using var client = host.Server.CreateClient();
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(client.PostAsync("/text", new StringContent("read to the end")));
+
+        error.Message.ShouldContain("Synchronous operations are disallowed");
+    }
+
+    [Fact]
+    public async Task With_AllowSynchronousIO_off_an_offloaded_synchronous_body_read_fails_as_without_the_package()
+    {
+        await using var host = await StartAsync(offload: true, allowSynchronousIO: false);
 
         using var client = host.Server.CreateClient();
 

@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http;
+
+namespace SyncContext.AspNetCore.Routing;
+
+/// <summary>What an offloaded handler's result goes through on the worker, before the request writes it.</summary>
+internal static class OffloadedResults
+{
+    /// <summary>
+    /// Called on the executor thread right after the user's handler returned, with the request's context.
+    /// Lazily produced results (a lazy <c>IEnumerable&lt;T&gt;</c>, an <c>IAsyncEnumerable&lt;T&gt;</c> made by
+    /// sync code, the stream behind <c>Results.Stream</c>) are made to stream on the executor here, so that
+    /// producing each item stays off the thread pool. Today it hands the result back unchanged.
+    /// </summary>
+    /// <typeparam name="TResult">The handler's declared return type.</typeparam>
+    /// <param name="result">What the handler returned.</param>
+    /// <param name="httpContext">The request, or <see langword="null"/> when none is current.</param>
+    /// <returns>The result the request writes.</returns>
+    public static TResult Prepare<TResult>(TResult result, HttpContext? httpContext) => result;
+}

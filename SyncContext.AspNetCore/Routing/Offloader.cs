@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Http;
+
+namespace SyncContext.AspNetCore.Routing;
+
+/// <summary>
+/// Runs one endpoint's synchronous handler on the executor: the work shared by every
+/// <c>OffloadedHandler&lt;..., TResult&gt;</c>, each of which only forwards its arguments here.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The offload is not a filter. ASP.NET Core's request delegate factory (RDF) is handed a typed wrapper with the
+/// handler's own parameter types that returns <see cref="Task{TResult}"/>, together with the metadata and argument
+/// bindings it inferred from the user's original method (see <see cref="OffloadedRequestDelegate"/>). So RDF builds
+/// the same request delegate it builds without SyncContext: it binds the same way, answers binding failures with
+/// 400 before the wrapper is called (the executor is never touched), writes the result with the writer of
+/// <typeparamref name="TResult"/>, and calls the handler during re-execution (<c>UseExceptionHandler("/error")</c>,
+/// <c>UseStatusCodePagesWithReExecute</c>), which an endpoint filter would skip once the status is 400 or more.
+/// Only the thread that runs the handler body differs.
+/// </para>
+/// <para>
+/// Per request it allocates the executor's task and, for handlers with parameters, one object carrying the
+/// arguments to the worker. A rejection allocates nothing: it is a cached faulted task, answered with 503 by
+/// <see cref="RejectionAnswer"/> around the endpoint.
+/// </para>
+/// </remarks>
+/// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/> for a <see langword="void"/> one.</typeparam>
+internal abstract class Offloader<TResult>(OffloadRuntime runtime)
+{
+    // The exception is shared: nothing reads its stack (the endpoint answers it before user middleware sees it),
+    // and shedding load must stay as cheap as the executor's own allocation-free rejection.
+    private static readonly Task<TResult> s_rejected = Task.FromException<TResult>(OffloadRuntime.Rejection);
+
+    private static readonly Func<object?, TResult> s_run = static state => ((OffloadedCall<TResult>)state!).Run();
+
+    internal OffloadRuntime Runtime { get; } = runtime;
+
+    /// <summary>Queues <paramref name="call"/> on the executor; a request already aborted never runs it.</summary>
+    protected Task<TResult> Offload(OffloadedCall<TResult> call)
+    {
+        var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
+        return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : s_rejected;
+    }
+}
+
+/// <summary>One call of a handler with its arguments, as it travels to the worker.</summary>
+/// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/>.</typeparam>
+internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner)
+{
+    /// <summary>Runs on the worker, inside the request's execution context.</summary>
+    public TResult Run()
+    {
+        // Still queued when the shutdown timeout ran out: the handler never runs, and the request is answered
+        // as any other rejection.
+        SyncExecutor.ThrowIfAbandoned();
+
+        var runtime = owner.Runtime;
+        var httpContext = runtime.HttpContexts.HttpContext;
+        using var synchronousIO = runtime.AllowSynchronousIO && httpContext is not null ? new SynchronousIOScope(httpContext) : default;
+        return OffloadedResults.Prepare(Call(), httpContext);
+    }
+
+    /// <summary>Calls the user's handler with the arguments.</summary>
+    protected abstract TResult Call();
+}
+
+/// <summary>The result of a <see langword="void"/> handler, which the wrapper hands to RDF as a plain <see cref="Task"/>.</summary>
+internal readonly struct NoResult;
