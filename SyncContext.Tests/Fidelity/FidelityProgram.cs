@@ -93,8 +93,10 @@ internal static class FidelityProgram
 
         """;
 
-    public static string Source(IReadOnlyList<Shape> shapes)
+    /// <summary>The app's source, mapping the shapes whose index <paramref name="mapped"/> accepts (all by default).</summary>
+    public static string Source(IReadOnlyList<Shape> shapes, Func<int, bool>? mapped = null)
     {
+        mapped ??= _ => true;
         var source = new StringBuilder(Usings).Append(Probe).Append(FidelityTypes.Source);
         source.Append("""
             namespace Fidelity
@@ -134,12 +136,20 @@ internal static class FidelityProgram
             """);
         for (var i = 0; i < shapes.Count; i++)
         {
-            source.Append($"            Shape_{i}(root);\n");
+            if (mapped(i))
+            {
+                source.Append($"            Shape_{i}(root);\n");
+            }
         }
 
         source.Append("        }\n");
         for (var i = 0; i < shapes.Count; i++)
         {
+            if (!mapped(i))
+            {
+                continue;
+            }
+
             // One method per shape, so a shape ASP.NET Core rejects can be found by mapping it alone.
             source.Append($"\n        /// <summary>{shapes[i]}</summary>\n");
             source.Append($"        public static void Shape_{i}(IEndpointRouteBuilder root) => root.MapGroup(\"{shapes[i].Prefix}\").{shapes[i].Map};\n");
