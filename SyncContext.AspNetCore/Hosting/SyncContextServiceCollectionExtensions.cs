@@ -7,6 +7,7 @@ using SyncContext.AspNetCore.Context;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Hosting;
+using SyncContext.AspNetCore.Lifecycle;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -44,6 +45,10 @@ public static class SyncContextServiceCollectionExtensions
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext
             ?? throw new InvalidOperationException("IRequestContext is only available while an HTTP request is being handled: resolve it from the request's services (a handler parameter or HttpContext.RequestServices).")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SyncExecutorLifetime>());
+
+        // After the executor's lifetime: the host stops services in reverse, so these stop while it still runs.
+        services.TryAddSingleton<AppHooks>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppHooksLifetime>());
 
         return services;
     }
