@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SyncContext;
+using SyncContext.AspNetCore.Background;
 using SyncContext.AspNetCore.Context;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
@@ -15,7 +16,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SyncContextServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IRequestContext"/>
+    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IBackgroundWork"/>, <see cref="IRequestContext"/>
     /// (scoped: the current request), <see cref="IAppContext"/> and <see cref="SyncExecutor"/>. Calling it
     /// again only applies <paramref name="configure"/> once more. Options are validated when the host starts.
     /// </summary>
@@ -49,6 +50,11 @@ public static class SyncContextServiceCollectionExtensions
         // After the executor's lifetime: the host stops services in reverse, so these stop while it still runs.
         services.TryAddSingleton<AppHooks>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppHooksLifetime>());
+        services.AddOptions<BackgroundWorkOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundWorkOptions>, BackgroundWorkOptionsValidator>());
+        services.TryAddSingleton<BackgroundWorkQueue>();
+        services.TryAddSingleton<IBackgroundWork>(static sp => sp.GetRequiredService<BackgroundWorkQueue>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BackgroundWorkLifetime>());
 
         return services;
     }
