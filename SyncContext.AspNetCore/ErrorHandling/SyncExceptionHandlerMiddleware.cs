@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Binding;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Http;
@@ -111,7 +112,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             }
 
             var result = await task.ConfigureAwait(false);
-            await WriteResultAsync(context, result).ConfigureAwait(false);
+            await ResultWriter.WriteAsync(context, result).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -124,24 +125,6 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             // The original exception is the one worth reporting further out; this one is only logged.
             Log.ErrorHandlerException(_logger, handlerException);
             return false;
-        }
-    }
-
-    /// <summary>Writes what the handler returned the way a minimal-API endpoint writes its return value.</summary>
-    private static Task WriteResultAsync(HttpContext context, object? result)
-    {
-        switch (result)
-        {
-            case null:
-                // A void handler: it wrote the response itself, or the status code alone is the answer.
-                return Task.CompletedTask;
-            case IResult httpResult:
-                return httpResult.ExecuteAsync(context);
-            case string text:
-                context.Response.ContentType ??= "text/plain; charset=utf-8";
-                return context.Response.WriteAsync(text);
-            default:
-                return context.Response.WriteAsJsonAsync(result, result.GetType());
         }
     }
 

@@ -5,11 +5,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SyncContext;
+using SyncContext.AspNetCore.Background;
 using SyncContext.AspNetCore.Context;
 using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Hosting;
 using SyncContext.AspNetCore.Http;
+using SyncContext.AspNetCore.Lifecycle;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,7 +19,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SyncContextServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IRequestContext"/>
+    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IBackgroundWork"/>, <see cref="IRequestContext"/>
     /// (scoped: the current request), <see cref="IAppContext"/> and <see cref="SyncExecutor"/>. Calling it
     /// again only applies <paramref name="configure"/> once more. Options are validated when the host starts.
     /// </summary>
@@ -54,6 +56,15 @@ public static class SyncContextServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RejectionAnswerStartupFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RejectionExceptionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, RejectionDeveloperPageFilter>());
+
+        // After the executor's lifetime: the host stops services in reverse, so these stop while it still runs.
+        services.TryAddSingleton<AppHooks>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AppHooksLifetime>());
+        services.AddOptions<BackgroundWorkOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackgroundWorkOptions>, BackgroundWorkOptionsValidator>());
+        services.TryAddSingleton<BackgroundWorkQueue>();
+        services.TryAddSingleton<IBackgroundWork>(static sp => sp.GetRequiredService<BackgroundWorkQueue>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, BackgroundWorkLifetime>());
 
         return services;
     }

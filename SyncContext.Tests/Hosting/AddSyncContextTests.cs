@@ -23,7 +23,7 @@ public class AddSyncContextTests
         services.Count(d => d.ServiceType == typeof(IRunSync)).ShouldBe(1);
         services.Count(d => d.ServiceType == typeof(IRequestContext)).ShouldBe(1);
         services.Count(d => d.ServiceType == typeof(IAppContext)).ShouldBe(1);
-        services.Count(d => d.ServiceType == typeof(IHostedService)).ShouldBe(1);
+        services.Where(d => d.ServiceType == typeof(IHostedService)).GroupBy(d => d.ImplementationType).ShouldAllBe(lifetime => lifetime.Count() == 1);
         services.Count(d => d.ServiceType == typeof(IValidateOptions<SyncContextOptions>)).ShouldBe(1);
 
         using var provider = services.BuildServiceProvider();

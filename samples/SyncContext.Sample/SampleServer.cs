@@ -48,8 +48,16 @@ internal static class SampleServer
                 $"{request.Method} {request.Path} (trace {request.TraceIdentifier}) of {application.ApplicationName} " +
                 $"ran on thread '{Thread.CurrentThread.Name}', thread-pool thread: {Thread.CurrentThread.IsThreadPoolThread}");
 
-            app.MapPost("/orders/{id:int}", (int id, Order order) =>
-                new { id, order.Item, order.Quantity, ranOn = Thread.CurrentThread.Name });
+            // A background task (Quart's add_background_task): it runs on the executor once the response has
+            // gone, with a fresh scope, and the host waits for it at shutdown. An after-request hook on this
+            // endpoint only (a hook on the app would run for every request, /fast included): it runs on the
+            // executor too, before the response starts.
+            app.MapPost("/orders/{id:int}", (int id, Order order, IBackgroundWork background) =>
+            {
+                background.Add(services => services.GetRequiredService<ILogger<Order>>()
+                    .LogWarning("Order {Id} confirmed in the background on {Thread}", id, Thread.CurrentThread.Name));
+                return new { id, order.Item, order.Quantity, ranOn = Thread.CurrentThread.Name };
+            }).AddAfterRequest((HttpResponse response) => response.Headers["X-After-Request-Thread"] = Thread.CurrentThread.Name);
         }
 
         await app.RunAsync();

@@ -1,0 +1,62 @@
+using SyncContext.AspNetCore.Http;
+
+namespace SyncContext.AspNetCore.Binding;
+
+/// <summary>
+/// A delegate the framework calls, with its parameters bound at start-up. Whether it runs on the executor
+/// was decided then, from its return type: a synchronous one runs there through <see cref="IRunSync"/>, the
+/// one seam every offload goes through; one returning <see cref="Task"/> or <see cref="ValueTask"/> runs
+/// where it is called.
+/// </summary>
+internal sealed class BoundHook
+{
+    private readonly Delegate _handler;
+    private readonly Func<Delegate, HookInvocation, object?> _invoke;
+
+    public BoundHook(Delegate handler, Func<Delegate, HookInvocation, object?> invoke, bool isAsync, bool returnsValue)
+    {
+        _handler = handler;
+        _invoke = invoke;
+        IsAsync = isAsync;
+        ReturnsValue = returnsValue;
+    }
+
+    /// <summary>Whether the delegate returns a task and so runs inline.</summary>
+    public bool IsAsync { get; }
+
+    /// <summary>Whether the delegate returns something other than <see langword="void"/> or a plain task.</summary>
+    public bool ReturnsValue { get; }
+
+    /// <summary>The delegate's method, for logs.</summary>
+    public string Name => _handler.Method.Name;
+
+    /// <summary>
+    /// Runs the delegate: a synchronous one on the executor with the caller's context, an asynchronous one here.
+    /// </summary>
+    /// <param name="executor">The executor.</param>
+    /// <param name="invocation">What the delegate's parameters are bound from.</param>
+    /// <param name="cancellationToken">Cancels a synchronous delegate that has not started yet.</param>
+    /// <returns>What the delegate returned, or <see langword="null"/>.</returns>
+    public Task<object?> InvokeAsync(IRunSync executor, HookInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (IsAsync)
+        {
+            return (Task<object?>)_invoke(_handler, invocation)!;
+        }
+
+        return executor.RunAsync(static state => state.Hook.Invoke(state.Invocation), (Hook: this, Invocation: invocation), cancellationToken);
+    }
+
+    /// <summary>Runs a synchronous delegate on the current thread.</summary>
+    public object? Invoke(HookInvocation invocation)
+    {
+        if (invocation.HttpContext is { } context)
+        {
+            // On an executor thread a sync hook may read or write the body synchronously, as a sync handler may.
+            using var synchronousIO = new SynchronousIOScope(context);
+            return _invoke(_handler, invocation);
+        }
+
+        return _invoke(_handler, invocation);
+    }
+}
