@@ -174,6 +174,12 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// <returns>A task that completes when the executor has stopped.</returns>
     public Task StopAsync(CancellationToken cancellationToken) => _shutdown.StopAsync(cancellationToken);
 
+    /// <summary>
+    /// Marks the start of the host's shutdown: work is still admitted (the app's own shutdown hooks and the last
+    /// requests need the executor) and counted for the report <see cref="StopAsync"/> logs.
+    /// </summary>
+    internal void BeginShutdown() => _admission.MarkShutdownBegun();
+
     /// <summary>Stops the executor at once: queued work fails with <see cref="WorkRejectedException"/>.</summary>
     public void Dispose()
     {

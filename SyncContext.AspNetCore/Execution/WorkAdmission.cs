@@ -24,6 +24,7 @@ internal sealed class WorkAdmission
     private int _rejectedSinceLog;
     private int _waiting;
     private volatile int _state;
+    private volatile bool _shutdownBegun;
 
     public WorkAdmission(int queueLimit, int maxThreads, string name, ILogger logger, SyncContextMetrics? metrics)
     {
@@ -36,6 +37,12 @@ internal sealed class WorkAdmission
 
     /// <summary>Gets the number of admitted items that no worker has taken yet.</summary>
     public int QueueLength => Volatile.Read(ref _waiting);
+
+    /// <summary>Gets whether the host has begun stopping; work that finishes from then on is counted for the shutdown report.</summary>
+    public bool ShutdownBegun => _shutdownBegun || _state != Running;
+
+    /// <summary>Marks the start of the host's shutdown; work is still admitted until the executor stops.</summary>
+    public void MarkShutdownBegun() => _shutdownBegun = true;
 
     /// <summary>Gets whether new work is still admitted.</summary>
     public bool IsAccepting => _state == Running;

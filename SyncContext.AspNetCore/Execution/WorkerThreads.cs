@@ -176,7 +176,7 @@ internal sealed class WorkerThreads
                 finally
                 {
                     // Counted before the item stops counting as running, so shutdown never misses one between the two.
-                    if (!_admission.IsAccepting)
+                    if (_admission.ShutdownBegun)
                     {
                         Interlocked.Increment(ref _finishedWhileStopping);
                     }

@@ -18,10 +18,11 @@ namespace SyncContext.AspNetCore.Hosting;
 /// queued requests would be failed after Kestrel had reset their connections.
 /// </para>
 /// <para>
-/// So the executor stops admitting work as soon as stopping begins, lets queued work run, and abandons what is
-/// still queued (its requests are answered <c>503</c> with <c>Retry-After</c>) at a deadline of
-/// <see cref="AbandonMargin"/> before the shutdown timeout, or at once if the host's token fires first.
-/// <c>StoppedAsync</c> waits for that and reports.
+/// So when stopping begins the executor keeps running queued work, and at a deadline of
+/// <see cref="AbandonMargin"/> before the shutdown timeout (or at once if the host's token fires first) it stops:
+/// what is still queued is abandoned (its requests are answered <c>503</c> with <c>Retry-After</c>) while the
+/// connections are open. If the server drains first, the executor stops in <c>StoppedAsync</c> instead, after
+/// the app's own shutdown hooks (registered after it, so stopped before it) have used it.
 /// </para>
 /// </remarks>
 internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostOptions> hostOptions) : IHostedLifecycleService, IDisposable
@@ -58,13 +59,35 @@ internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostO
         }
 
         // Not awaited: the host goes on to tell the server to stop while the queue drains.
-        _stopping = executor.StopAsync(_deadline.Token);
+        executor.BeginShutdown();
+        _stopping = StopAtDeadlineAsync(_deadline.Token);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppedAsync(CancellationToken cancellationToken) => _stopping ?? executor.StopAsync(cancellationToken);
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // Stops now unless the deadline already did (then this returns at once); either way it waits for that stop.
+        await executor.StopAsync(_deadline?.Token ?? cancellationToken).ConfigureAwait(false);
+        if (_stopping is not null)
+        {
+            await _deadline!.CancelAsync().ConfigureAwait(false); // ends the deadline's wait if it never fired
+            await _stopping.ConfigureAwait(false);
+        }
+    }
+
+    private async Task StopAtDeadlineAsync(CancellationToken deadline)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, deadline).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await executor.StopAsync(deadline).ConfigureAwait(false);
+        }
+    }
 
     public void Dispose() => _deadline?.Dispose();
 }
