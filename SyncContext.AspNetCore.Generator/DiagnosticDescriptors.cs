@@ -3,7 +3,12 @@ using Microsoft.CodeAnalysis;
 
 namespace SyncContext.AspNetCore.Generator;
 
-/// <summary>Every diagnostic the generator reports. Ids are listed in AnalyzerReleases.*.md.</summary>
+/// <summary>
+/// Every diagnostic the generator reports. Ids are listed in AnalyzerReleases.*.md. Each one that says a handler is
+/// not offloaded is a warning with the fix, located at the call. SYNCCTX003 (a <c>Delegate</c>-typed handler, an
+/// info) is retired: such handlers are intercepted and the runtime decides. Its id is not reused.
+/// </summary>
+/// <remarks>In the messages, {0} is the Map method and {1} names the handler (<see cref="Parsing.MapCallParser"/>).</remarks>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "SyncContext";
@@ -11,7 +16,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InterceptorsNotEnabled = new(
         id: "SYNCCTX001",
         title: "Interceptors are not enabled for SyncContext.Generated",
-        messageFormat: "The synchronous handler passed to {0} is not offloaded: the project's InterceptorsNamespaces does not include SyncContext.Generated. Add <InterceptorsNamespaces>$(InterceptorsNamespaces);SyncContext.Generated</InterceptorsNamespaces> to the project, or add .OffloadSync() to the endpoint or its group.",
+        messageFormat: "The {1} passed to {0} is not offloaded: the project's InterceptorsNamespaces does not include SyncContext.Generated. Add <InterceptorsNamespaces>$(InterceptorsNamespaces);SyncContext.Generated</InterceptorsNamespaces> to the project, or add .OffloadSync() to the endpoint or its group.",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
@@ -19,23 +24,15 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor RequestDelegateGeneratorEnabled = new(
         id: "SYNCCTX002",
         title: "Synchronous handler not offloaded because the Request Delegate Generator is enabled",
-        messageFormat: "The synchronous handler passed to {0} is not offloaded: EnableRequestDelegateGenerator is true (set by PublishAot or PublishTrimmed), and ASP.NET Core's generator intercepts this call already. Add .OffloadSync() to the endpoint or to its group to run it on the SyncContext executor.",
+        messageFormat: "The {1} passed to {0} is not offloaded: EnableRequestDelegateGenerator is true (set by PublishAot or PublishTrimmed), and ASP.NET Core's generator intercepts Map calls itself, which leaves no room for a second interceptor. Add .OffloadSync() to the endpoint or to its group to run it on the SyncContext executor.",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
-        isEnabledByDefault: true);
-
-    public static readonly DiagnosticDescriptor UnknownHandlerShape = new(
-        id: "SYNCCTX003",
-        title: "Handler shape unknown at compile time",
-        messageFormat: "The handler passed to {0} is an expression of type '{1}', so SyncContext cannot tell at compile time whether it is synchronous, and does not offload it. Pass a lambda or a method group, or add .OffloadSync() to the endpoint or its group.",
-        category: Category,
-        defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor RoutePatternNotSupported = new(
         id: "SYNCCTX004",
         title: "Synchronous handler mapped with a RoutePattern is not offloaded",
-        messageFormat: "The synchronous handler passed to {0} is not offloaded: SyncContext intercepts only the overloads that take a string pattern. Add .OffloadSync() to the endpoint or its group, or pass the pattern as a string.",
+        messageFormat: "The {1} passed to {0} is not offloaded: SyncContext intercepts only the overloads that take a string pattern. Add .OffloadSync() to the endpoint or its group, or pass the pattern as a string.",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
@@ -52,7 +49,6 @@ internal static class DiagnosticDescriptors
     {
         "SYNCCTX001" => InterceptorsNotEnabled,
         "SYNCCTX002" => RequestDelegateGeneratorEnabled,
-        "SYNCCTX003" => UnknownHandlerShape,
         "SYNCCTX004" => RoutePatternNotSupported,
         "SYNCCTX005" => ExceptionHandlerBoundAtRunTime,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Unknown SyncContext diagnostic id."),

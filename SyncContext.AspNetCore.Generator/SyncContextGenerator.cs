@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.Text;
 using SyncContext.AspNetCore.Generator.Emitting;
 using SyncContext.AspNetCore.Generator.Model;
 using SyncContext.AspNetCore.Generator.Parsing;
+using SyncContext.AspNetCore.Generator.Reporting;
 
 namespace SyncContext.AspNetCore.Generator;
 
@@ -34,26 +35,6 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
             .Select(static (result, _) => result!.Value)
             .WithTrackingName(TrackingNames.ExceptionHandlerCalls);
 
-        // Diagnostics that depend on the call alone are reported from their own output.
-        var callDiagnostics = mapCalls
-            .Where(static result => result.Diagnostic is not null)
-            .Select(static (result, _) => result.Diagnostic!.Value)
-            .Collect()
-            .Combine(exceptionHandlerCalls
-                .Where(static result => result.Diagnostic is not null)
-                .Select(static (result, _) => result.Diagnostic!.Value)
-                .Collect())
-            .Select(static (pair, _) => pair.Left.AddRange(pair.Right).ToEquatableArray())
-            .WithTrackingName(TrackingNames.CallDiagnostics);
-
-        context.RegisterSourceOutput(callDiagnostics, static (output, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            }
-        });
-
         var interceptableMapCalls = mapCalls
             .Where(static result => result.Call is not null)
             .Select(static (result, _) => result.Call!.Value)
@@ -67,6 +48,30 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (calls, _) => calls.ToEquatableArray())
             .WithTrackingName(TrackingNames.InterceptableExceptionHandlers);
+
+        // Every diagnostic, decided from cached, equatable steps; only reporting them needs the compilation (to locate
+        // them in its trees), so only that last output reruns on an unrelated edit, and the interceptors stay cached.
+        var diagnostics = mapCalls
+            .Where(static result => result.Diagnostic is not null)
+            .Select(static (result, _) => result.Diagnostic!.Value)
+            .Collect()
+            .Combine(exceptionHandlerCalls
+                .Where(static result => result.Diagnostic is not null)
+                .Select(static (result, _) => result.Diagnostic!.Value)
+                .Collect())
+            .Combine(interceptableMapCalls)
+            .Combine(interceptableExceptionHandlers)
+            .Combine(settings)
+            .Select(static (pair, _) => DiagnosticReporter.Collect(
+                pair.Left.Left.Left.Left.AddRange(pair.Left.Left.Left.Right),
+                pair.Left.Left.Right,
+                pair.Left.Right,
+                pair.Right))
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(
+            diagnostics.Combine(context.CompilationProvider),
+            static (output, pair) => DiagnosticReporter.Report(output, pair.Left, pair.Right));
 
         var interceptors = interceptableMapCalls
             .Combine(interceptableExceptionHandlers)
@@ -82,31 +87,13 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
         var (mapCalls, exceptionHandlers, settings) = toEmit;
         if (!settings.InterceptorsEnabled)
         {
-            // An interceptor outside InterceptorsNamespaces is a compile error: say what is not offloaded instead.
-            foreach (var call in mapCalls)
-            {
-                output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.InterceptorsNotEnabled, call.Site.Location, Name(call.Method)).ToDiagnostic());
-            }
-
-            foreach (var call in exceptionHandlers)
-            {
-                output.ReportDiagnostic(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.ExceptionHandlerBoundAtRunTime,
-                    call.Site.Location,
-                    $"the project's InterceptorsNamespaces does not include {SettingsReader.InterceptorsNamespace}.").ToDiagnostic());
-            }
-
+            // DiagnosticReporter says what is not offloaded.
             return;
         }
 
         if (settings.RequestDelegateGeneratorEnabled)
         {
-            // ASP.NET Core's generator intercepts every Map call itself; a second interceptor is error CS9153.
-            foreach (var call in mapCalls)
-            {
-                output.ReportDiagnostic(DiagnosticInfo.Create(DiagnosticDescriptors.RequestDelegateGeneratorEnabled, call.Site.Location, Name(call.Method)).ToDiagnostic());
-            }
-
+            // ASP.NET Core's generator intercepts every Map call itself; DiagnosticReporter gives the fix.
             mapCalls = EquatableArray<MapCall>.Empty;
         }
 
@@ -118,6 +105,4 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
         var source = InterceptorEmitter.Emit(mapCalls.AsImmutableArray(), exceptionHandlers.AsImmutableArray());
         output.AddSource(InterceptorEmitter.HintName, SourceText.From(source, Encoding.UTF8));
     }
-
-    private static string Name(MapMethod method) => method == MapMethod.MapFallbackWithoutPattern ? "MapFallback" : method.ToString();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace SyncContext.AspNetCore.Generator.Model;
@@ -8,7 +9,8 @@ internal readonly record struct DiagnosticInfo(string Id, LocationInfo Location,
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo location, params string[] arguments)
         => new(descriptor.Id, location, arguments.ToEquatableArray());
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>The diagnostic, located in the matching tree of <paramref name="trees"/> (the compilation's, by path).</summary>
+    public Diagnostic ToDiagnostic(IReadOnlyDictionary<string, SyntaxTree> trees)
     {
         var arguments = new object[Arguments.Count];
         for (var i = 0; i < arguments.Length; i++)
@@ -16,6 +18,6 @@ internal readonly record struct DiagnosticInfo(string Id, LocationInfo Location,
             arguments[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location.ToLocation(), arguments);
+        return Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location.ToLocation(trees), arguments);
     }
 }

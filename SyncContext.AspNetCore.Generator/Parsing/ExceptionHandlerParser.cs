@@ -15,11 +15,12 @@ internal static class ExceptionHandlerParser
 {
     public const string RuntimeTypeName = "SyncContext.AspNetCore.ErrorHandling.SyncContextExceptionHandlers";
 
+    /// <summary><c>app.UseExceptionHandler(handler)</c>, or its static form with the app as first argument.</summary>
     public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
         => node is InvocationExpressionSyntax
         {
             Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "UseExceptionHandler" },
-            ArgumentList.Arguments.Count: 1,
+            ArgumentList.Arguments.Count: 1 or 2,
         };
 
     public static ExceptionHandlerResult? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)

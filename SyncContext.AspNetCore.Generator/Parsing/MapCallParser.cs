@@ -12,25 +12,26 @@ namespace SyncContext.AspNetCore.Generator.Parsing;
 /// </summary>
 internal static class MapCallParser
 {
-    /// <summary>The cheap syntax test run on every node: a member call named like one of the overloads.</summary>
+    public const string SynchronousHandler = "synchronous handler";
+
+    /// <summary>
+    /// The cheap syntax test run on every node: a call named like one of the overloads, as <c>app.MapGet(...)</c>,
+    /// <c>app?.MapGet(...)</c> or <c>EndpointRouteBuilderExtensions.MapGet(app, ...)</c> (one argument more).
+    /// </summary>
     public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
-        => node is InvocationExpressionSyntax
-        {
-            Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name },
-            ArgumentList.Arguments.Count: >= 1 and <= 3,
-        }
-        && name is "MapGet" or "MapPost" or "MapPut" or "MapDelete" or "MapPatch" or "MapMethods" or "Map" or "MapFallback";
+        => node is InvocationExpressionSyntax { ArgumentList.Arguments.Count: >= 1 and <= 4 } invocation
+        && MethodName(invocation.Expression) is "MapGet" or "MapPost" or "MapPut" or "MapDelete" or "MapPatch" or "MapMethods" or "Map" or "MapFallback";
 
     public static MapCallResult? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
         if (context.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
-            || !operation.TargetMethod.ContainingType.IsType("EndpointRouteBuilderExtensions", "Microsoft.AspNetCore.Builder")
-            || !IsReducedExtensionCall(context.SemanticModel, invocation, cancellationToken))
+            || !operation.TargetMethod.ContainingType.IsType("EndpointRouteBuilderExtensions", "Microsoft.AspNetCore.Builder"))
         {
             return null;
         }
 
+        // The reduced and the static call form alike: an extension method's receiver is its first argument here.
         IArgumentOperation? handlerArgument = null;
         ITypeSymbol? patternType = null;
         foreach (var argument in operation.Arguments)
@@ -52,23 +53,20 @@ internal static class MapCallParser
             return null;
         }
 
-        var methodName = operation.TargetMethod.Name;
-        var location = LocationInfo.From(invocation.GetLocation());
         var handler = handlerArgument.Value.HandlerMethod(out var handlerType);
-        if (handler is null)
-        {
-            return new MapCallResult(null, DiagnosticInfo.Create(
-                DiagnosticDescriptors.UnknownHandlerShape,
-                location,
-                methodName,
-                handlerType?.ToDisplayString() ?? "Delegate"));
-        }
-
-        if (handler.IsAsync || handler.ReturnType.IsAwaitable())
+        if (handler is not null && (handler.IsAsync || handler.ReturnType.IsTaskOrValueTask()))
         {
             return null;
         }
 
+        // A handler typed Delegate (a variable, a parameter of a wrapper such as MapLegacy(this IEndpointRouteBuilder,
+        // string, Delegate)) is intercepted too: the runtime decides from its method's return type, and maps an
+        // asynchronous one exactly as MapGet would.
+        var description = handler is null
+            ? $"handler of type '{handlerType?.ToDisplayString() ?? "System.Delegate"}' (synchronous or not, known only at run time)"
+            : SynchronousHandler;
+
+        var methodName = operation.TargetMethod.Name;
         MapMethod? method = (methodName, patternType) switch
         {
             ("MapGet", _) => MapMethod.MapGet,
@@ -83,20 +81,23 @@ internal static class MapCallParser
             _ => null,
         };
 
+        var covered = OffloadSyncCoverage.IsCovered(context.SemanticModel, invocation, cancellationToken);
         if (method is null || patternType is { SpecialType: not SpecialType.System_String })
         {
-            return new MapCallResult(null, DiagnosticInfo.Create(DiagnosticDescriptors.RoutePatternNotSupported, location, methodName));
+            return covered
+                ? null
+                : new MapCallResult(null, DiagnosticInfo.Create(DiagnosticDescriptors.RoutePatternNotSupported, LocationInfo.From(invocation.GetLocation()), methodName, description));
         }
 
         return context.SemanticModel.ToInterceptSite(invocation, cancellationToken) is { } site
-            ? new MapCallResult(new MapCall(method.Value, site), null)
+            ? new MapCallResult(new MapCall(method.Value, site, description, covered), null)
             : null;
     }
 
-    /// <summary>
-    /// <c>app.MapGet(...)</c>, not <c>EndpointRouteBuilderExtensions.MapGet(app, ...)</c>: the interceptors are
-    /// extension methods, which intercept the reduced form only.
-    /// </summary>
-    private static bool IsReducedExtensionCall(SemanticModel model, InvocationExpressionSyntax invocation, CancellationToken cancellationToken)
-        => model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol { ReducedFrom: not null };
+    private static string? MethodName(ExpressionSyntax expression) => expression switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+        _ => null,
+    };
 }

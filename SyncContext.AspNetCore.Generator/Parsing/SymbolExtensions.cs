@@ -45,6 +45,24 @@ internal static class SymbolExtensions
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="type"/> is Task, ValueTask or one of their generic forms (or derives from Task): a handler
+    /// returning it is asynchronous for certain. Other awaitables are left to the runtime, which decides from the
+    /// handler's method, so that the two can never disagree into a silent skip.
+    /// </summary>
+    public static bool IsTaskOrValueTask(this ITypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (current.IsType("Task", "System.Threading.Tasks") || current.IsType("ValueTask", "System.Threading.Tasks"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool DerivesFromException(this ITypeSymbol type)
     {
         for (var current = type; current is not null; current = current.BaseType)
@@ -98,13 +116,20 @@ internal static class SymbolExtensions
     public static InterceptSite? ToInterceptSite(this SemanticModel model, InvocationExpressionSyntax invocation, System.Threading.CancellationToken cancellationToken)
     {
         var location = model.GetInterceptableLocation(invocation, cancellationToken);
-        if (location is null || invocation.Expression is not MemberAccessExpressionSyntax access)
+        var methodName = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax access => access.Name,
+            MemberBindingExpressionSyntax binding => binding.Name,
+            _ => null,
+        };
+
+        if (location is null || methodName is null)
         {
             return null;
         }
 
         // For people reading the generated file: the file name and the position of the method name.
-        var name = access.Name.GetLocation().GetLineSpan();
+        var name = methodName.GetLocation().GetLineSpan();
         var display = $"{System.IO.Path.GetFileName(name.Path)}({name.StartLinePosition.Line + 1},{name.StartLinePosition.Character + 1})";
         return new InterceptSite(location.Version, location.Data, display, LocationInfo.From(invocation.GetLocation()));
     }

@@ -6,6 +6,13 @@ internal static class BehaviourProgram
     public static readonly string Source = GeneratorHarness.Usings + HandlerShapes.Types + """
         namespace TestApp
         {
+            public static class LegacyRoutes
+            {
+                // The common wrapper: its Delegate parameter reaches MapGet with a shape known only at run time.
+                public static RouteHandlerBuilder MapLegacy(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler)
+                    => endpoints.MapGet(pattern, handler);
+            }
+
             public static class App
             {
                 public static void ConfigureServices(IServiceCollection services)
@@ -59,6 +66,14 @@ internal static class BehaviourProgram
                         .AddEndpointFilter(async (context, next) => { await Task.Yield(); return await next(context); })
                         .AddEndpointFilter((context, next) => next(context));
                     api.MapGet("/async", async () => { await Task.Yield(); Probe.Here("async"); return "async"; });
+
+                    EndpointRouteBuilderExtensions.MapGet(api, "/static-form", () => { Probe.Here("static form"); return "static form"; });
+                    Delegate untyped = (int id) => { Probe.Here("delegate variable"); return "delegate " + id; };
+                    api.MapGet("/delegate/{id:int}", untyped);
+                    api.MapLegacy("/legacy", (string q) => { Probe.Here("delegate wrapper"); return "legacy " + q; });
+                    Delegate untypedAsync = async () => { await Task.Yield(); Probe.Here("delegate async"); return "delegate async"; };
+                    api.MapGet("/delegate-async", untypedAsync);
+                    api.MapLegacy("/legacy-async", async (HttpContext context) => { await Task.Yield(); Probe.Here("wrapper async"); context.Response.StatusCode = 201; return "wrapper async"; });
 
                     var pages = app.MapGroup("/pages")/*OFFLOAD*/;
                     pages.MapFallback(() => { Probe.Here("default fallback"); return "default fallback"; });

@@ -47,6 +47,18 @@ public class ExceptionHandlerTests
     }
 
     [Fact]
+    public void The_static_call_form_is_intercepted()
+    {
+        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(
+            """SyncContextExceptionHandlerExtensions.UseExceptionHandler(app, (ArgumentException exception) => exception.Message);"""));
+        var result = GeneratorHarness.Run(compilation);
+
+        result.Diagnostics.ShouldBeEmpty();
+        result.InterceptedCalls.ShouldBe(1);
+        GeneratorHarness.ShouldCompileWithoutErrors(result.Output);
+    }
+
+    [Fact]
     public void Async_handlers_are_left_alone()
     {
         var result = Run("""app.UseExceptionHandler(async (Exception e, HttpContext context) => await context.Response.WriteAsync("x"));""");

@@ -20,6 +20,10 @@ public class GeneratedSourceTests
             app.MapFallback("/api/{*rest}", () => "api fallback");
             app.MapFallback(() => "fallback");
             app.MapGet("/async", async () => { await Task.Yield(); return "async"; });
+            EndpointRouteBuilderExtensions.MapGet(app, "/static-form", () => "static form");
+            EndpointRouteBuilderExtensions.MapMethods(app, "/static-methods", new[] { "GET" }, () => "static methods");
+            Delegate unknown = () => "unknown";
+            app.MapPost("/unknown", unknown);
             """)));
 
         GeneratorHarness.ShouldCompileWithoutErrors(result.Output);

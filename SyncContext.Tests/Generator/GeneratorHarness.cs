@@ -48,11 +48,29 @@ internal static class GeneratorHarness
 
     public static CSharpCompilation Compile(params string[] sources) => Compile("TestApp", interceptorsEnabled: true, sources);
 
+    /// <summary>
+    /// Compiles <paramref name="source"/> as <c>/app/Program.cs</c> beside <c>/app/.editorconfig</c>, the way the build
+    /// passes one: its severities reach the compilation (which filters every diagnostic, generators' too), and its
+    /// options reach the generator.
+    /// </summary>
+    public static CSharpCompilation CompileWithEditorConfig(string editorConfig, string source)
+    {
+        var config = AnalyzerConfigSet.Create(ImmutableArray.Create(AnalyzerConfig.Parse(editorConfig, "/app/.editorconfig")));
+        var tree = CSharpSyntaxTree.ParseText(source, ParseOptions(), path: "/app/Program.cs");
+        var treeOptions = new EditorConfigOptions(config, [tree]);
+        return CSharpCompilation.Create(
+            "TestApp",
+            [tree],
+            s_references.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                .WithSyntaxTreeOptionsProvider(treeOptions));
+    }
+
     public static GeneratorDriver CreateDriver(CSharpCompilation compilation, bool requestDelegateGenerator = false, bool trackSteps = true)
         => CSharpGeneratorDriver.Create(
             [new SyncContextGenerator().AsSourceGenerator()],
             parseOptions: (CSharpParseOptions)compilation.SyntaxTrees.First().Options,
-            optionsProvider: new TestOptionsProvider(requestDelegateGenerator ? "true" : null),
+            optionsProvider: new TestOptionsProvider(requestDelegateGenerator ? "true" : null, compilation.Options.SyntaxTreeOptionsProvider as EditorConfigOptions),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator; returns what it produced and the compilation with its output added.</summary>
@@ -67,6 +85,17 @@ internal static class GeneratorHarness
 
     public static GeneratorResult Run(string source, bool requestDelegateGenerator = false, bool interceptorsEnabled = true)
         => Run(Compile("TestApp", interceptorsEnabled, Usings + source), requestDelegateGenerator);
+
+    /// <summary>The <c>[InterceptsLocation]</c> data of every Map call in <paramref name="compilation"/>, as the generator would write it.</summary>
+    public static List<string> InterceptableLocations(CSharpCompilation compilation)
+        => [.. compilation.SyntaxTrees.SelectMany(tree =>
+        {
+            var model = compilation.GetSemanticModel(tree);
+            return tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+                .Where(invocation => SyncContext.AspNetCore.Generator.Parsing.MapCallParser.IsCandidate(invocation, CancellationToken.None)
+                    && model.GetSymbolInfo(invocation).Symbol?.ContainingType.Name == "EndpointRouteBuilderExtensions")
+                .Select(invocation => $"InterceptsLocation(1, \"{model.GetInterceptableLocation(invocation)!.Data}\")");
+        })];
 
     public static void ShouldCompileWithoutErrors(Compilation compilation)
     {
@@ -89,11 +118,11 @@ internal static class GeneratorHarness
         return [.. paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     }
 
-    private sealed class TestOptionsProvider(string? enableRequestDelegateGenerator) : AnalyzerConfigOptionsProvider
+    private sealed class TestOptionsProvider(string? enableRequestDelegateGenerator, EditorConfigOptions? editorConfig) : AnalyzerConfigOptionsProvider
     {
         public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(enableRequestDelegateGenerator);
 
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => (AnalyzerConfigOptions?)editorConfig?.AnalyzerOptions(tree) ?? Options.Empty;
 
         public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
 
@@ -107,6 +136,40 @@ internal static class GeneratorHarness
                 return key == "build_property.EnableRequestDelegateGenerator" && enableRequestDelegateGenerator is not null;
             }
         }
+    }
+}
+
+/// <summary>
+/// What csc makes of an <c>.editorconfig</c>, for the in-memory compilation: per file, the
+/// <c>dotnet_diagnostic.ID.severity</c> entries (the compilation's tree options) and the other keys (the generator's options).
+/// </summary>
+internal sealed class EditorConfigOptions : SyntaxTreeOptionsProvider
+{
+    private readonly Dictionary<SyntaxTree, AnalyzerConfigOptionsResult> _results;
+    private readonly AnalyzerConfigOptionsResult _global;
+
+    public EditorConfigOptions(AnalyzerConfigSet config, IEnumerable<SyntaxTree> trees)
+    {
+        _results = trees.ToDictionary(tree => tree, tree => config.GetOptionsForSourcePath(tree.FilePath));
+        _global = config.GlobalConfigOptions;
+    }
+
+    public DictionaryOptions AnalyzerOptions(SyntaxTree tree) => new(_results.TryGetValue(tree, out var result) ? result.AnalyzerOptions : _global.AnalyzerOptions);
+
+    public override GeneratedKind IsGenerated(SyntaxTree tree, CancellationToken cancellationToken) => GeneratedKind.Unknown;
+
+    public override bool TryGetDiagnosticValue(SyntaxTree tree, string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
+    {
+        severity = ReportDiagnostic.Default;
+        return _results.TryGetValue(tree, out var result) && result.TreeOptions.TryGetValue(diagnosticId, out severity);
+    }
+
+    public override bool TryGetGlobalDiagnosticValue(string diagnosticId, CancellationToken cancellationToken, out ReportDiagnostic severity)
+        => _global.TreeOptions.TryGetValue(diagnosticId, out severity);
+
+    internal sealed class DictionaryOptions(ImmutableDictionary<string, string> options) : AnalyzerConfigOptions
+    {
+        public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => options.TryGetValue(key, out value);
     }
 }
 

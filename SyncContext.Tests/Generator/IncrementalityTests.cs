@@ -18,6 +18,10 @@ public class IncrementalityTests
         app.MapGet("/unknown", unknown);
         app.UseExceptionHandler((InvalidOperationException exception, HttpContext context) => "handled");
         app.UseExceptionHandler((Delegate)unknown);
+        app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/pattern"), () => "x");
+        EndpointRouteBuilderExtensions.MapGet(app, "/static", () => "x");
+        var group = app.MapGroup("/g").OffloadSync();
+        group.MapGet("/covered", () => "x");
         """;
 
     private static readonly string[] s_trackedSteps =
@@ -25,7 +29,7 @@ public class IncrementalityTests
         TrackingNames.Settings,
         TrackingNames.MapCalls,
         TrackingNames.ExceptionHandlerCalls,
-        TrackingNames.CallDiagnostics,
+        TrackingNames.Diagnostics,
         TrackingNames.InterceptableMapCalls,
         TrackingNames.InterceptableExceptionHandlers,
         TrackingNames.Interceptors,
@@ -54,9 +58,17 @@ public class IncrementalityTests
             reasons.ShouldAllBe(reason => reason == IncrementalStepRunReason.Cached || reason == IncrementalStepRunReason.Unchanged, name);
         }
 
-        second.Results.Single().TrackedOutputSteps.SelectMany(step => step.Value).SelectMany(step => step.Outputs)
-            .ShouldAllBe(output => output.Reason == IncrementalStepRunReason.Cached);
+        // The generated file's output is cached. Only the output that reports the (cached) diagnostics reruns: it locates
+        // them in the new compilation's trees, so #pragma and .editorconfig apply.
+        var outputs = second.Results.Single().TrackedOutputSteps.SelectMany(step => step.Value).ToList();
+        var interceptorOutput = outputs.Single(step => FeedsFrom(step, TrackingNames.Interceptors));
+        interceptorOutput.Outputs.ShouldAllBe(output => output.Reason == IncrementalStepRunReason.Cached);
+        outputs.Where(step => step != interceptorOutput).ShouldAllBe(step => FeedsFrom(step, TrackingNames.Diagnostics));
+        second.Diagnostics.Select(d => d.Id).ShouldBe(new[] { "SYNCCTX005", "SYNCCTX004" }, ignoreOrder: true);
     }
+
+    private static bool FeedsFrom(IncrementalGeneratorRunStep step, string name)
+        => step.Name == name || step.Inputs.Any(input => FeedsFrom(input.Source, name));
 
     [Fact]
     public void An_edit_to_a_Map_call_reruns_the_pipeline()

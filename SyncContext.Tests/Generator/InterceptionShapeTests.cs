@@ -37,6 +37,22 @@ public class InterceptionShapeTests
         { "Map", """app.Map("/", () => "x");""" },
         { "MapFallback with pattern", """app.MapFallback("/{*rest}", () => "x");""" },
         { "MapFallback without pattern", """app.MapFallback(() => "x");""" },
+        { "static call form", """EndpointRouteBuilderExtensions.MapGet(app, "/", () => "x");""" },
+        { "static call form of MapMethods", """EndpointRouteBuilderExtensions.MapMethods(app, "/", new[] { "GET" }, () => "x");""" },
+        { "static call form of MapFallback", """EndpointRouteBuilderExtensions.MapFallback(app, () => "x");""" },
+        { "static call form with named arguments", """EndpointRouteBuilderExtensions.MapPost(handler: () => "x", pattern: "/", endpoints: app);""" },
+        { "conditional access", """IEndpointRouteBuilder? routes = app; routes?.MapGet("/", () => "x");""" },
+        { "Delegate variable", """Delegate handler = () => "x"; app.MapGet("/", handler);""" },
+        { "Delegate variable holding an async lambda", """Delegate handler = async () => { await Task.Yield(); return "x"; }; app.MapGet("/", handler);""" },
+        { "MulticastDelegate variable", """MulticastDelegate handler = () => "x"; app.MapGet("/", handler);""" },
+        { "Delegate parameter of a local wrapper", """RouteHandlerBuilder MapLegacy(IEndpointRouteBuilder e, string p, Delegate h) => e.MapGet(p, h); MapLegacy(app, "/", () => "x");""" },
+        { "Delegate returned by a generic method", """static Delegate Make<T>(Func<T> f) => f; app.MapGet("/", Make(() => "x"));""" },
+        { "type parameter constrained to Delegate", """static void Map<T>(IEndpointRouteBuilder e, T h) where T : Delegate => e.MapGet("/", h); Map(app, () => "x");""" },
+        { "static lambda", """app.MapGet("/", static () => "x");""" },
+        { "MapMethods with a variable", """var methods = new List<string> { "GET", "HEAD" }; app.MapMethods("/", methods, () => "x");""" },
+        { "generic method group", """app.MapGet("/", Generic.Echo<int>);""" },
+        { "custom awaitable (the runtime decides)", """app.MapGet("/", () => new Generic.Awaitable());""" },
+        { "Func<object> that may hold an async method", """Func<object> handler = Handlers.StaticAsync; app.MapGet("/", handler);""" },
     };
 
     public static TheoryData<string, string> LeftAlone => new()
@@ -46,19 +62,61 @@ public class InterceptionShapeTests
         { "lambda returning ValueTask", """app.MapGet("/", () => ValueTask.CompletedTask);""" },
         { "method group returning Task<T>", """app.MapGet("/", Handlers.StaticAsync);""" },
         { "RequestDelegate overload", """app.MapGet("/", (HttpContext context) => context.Response.WriteAsync("x"));""" },
-        { "static call form", """EndpointRouteBuilderExtensions.MapGet(app, "/", () => "x");""" },
+        { "static call form of an async lambda", """EndpointRouteBuilderExtensions.MapGet(app, "/", async () => { await Task.Yield(); return "x"; });""" },
+        { "Func<Task<string>> variable", """Func<Task<string>> handler = Handlers.StaticAsync; app.MapGet("/", handler);""" },
     };
 
     [Theory]
     [MemberData(nameof(SyncShapes))]
     public void Sync_handler_is_intercepted(string shape, string statements)
     {
-        var result = GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program(statements)));
+        var compilation = GeneratorHarness.Compile(HandlerShapes.Program(statements), GenericHandlers);
+        var result = GeneratorHarness.Run(compilation);
 
         result.InterceptedCalls.ShouldBe(1, shape);
+        result.Source!.ShouldContain(GeneratorHarness.InterceptableLocations(compilation).ShouldHaveSingleItem(), Case.Sensitive, shape);
         result.Diagnostics.ShouldBeEmpty(shape);
         GeneratorHarness.ShouldCompileWithoutErrors(result.Output);
     }
+
+    [Fact]
+    public void Delegate_parameter_of_an_extension_wrapper_is_intercepted_inside_the_wrapper()
+    {
+        var wrapper = GeneratorHarness.Usings + """
+            namespace TestApp
+            {
+                public static class LegacyRoutes
+                {
+                    public static RouteHandlerBuilder MapLegacy(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler)
+                        => endpoints.MapGet(pattern, handler);
+                }
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(HandlerShapes.Program("""app.MapLegacy("/a", () => "a"); app.MapLegacy("/b", (int id) => id);"""), wrapper);
+
+        var result = GeneratorHarness.Run(compilation);
+
+        result.InterceptedCalls.ShouldBe(1);
+        result.Source!.ShouldContain(GeneratorHarness.InterceptableLocations(compilation).ShouldHaveSingleItem());
+        result.Source!.ShouldContain("// File1.cs(");
+        result.Diagnostics.ShouldBeEmpty();
+        GeneratorHarness.ShouldCompileWithoutErrors(result.Output);
+    }
+
+    private const string GenericHandlers = GeneratorHarness.Usings + """
+        namespace TestApp
+        {
+            public static class Generic
+            {
+                public static T Echo<T>(T value) => value;
+
+                public sealed class Awaitable
+                {
+                    public System.Runtime.CompilerServices.TaskAwaiter<string> GetAwaiter() => Task.FromResult("x").GetAwaiter();
+                }
+            }
+        }
+        """;
 
     [Theory]
     [MemberData(nameof(LeftAlone))]
@@ -72,24 +130,39 @@ public class InterceptionShapeTests
     }
 
     [Fact]
-    public void Delegate_typed_handler_is_reported_and_not_intercepted()
-    {
-        var result = GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program("""Delegate handler = () => "x"; app.MapGet("/", handler);""")));
-
-        result.Source.ShouldBeNull();
-        var diagnostic = result.Diagnostics.ShouldHaveSingleItem();
-        diagnostic.Id.ShouldBe("SYNCCTX003");
-        diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture).ShouldContain("'System.Delegate'");
-    }
-
-    [Fact]
     public void Sync_handler_with_a_RoutePattern_is_reported_and_not_intercepted()
     {
         var result = GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program(
             """app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), () => "x");""")));
 
         result.Source.ShouldBeNull();
-        result.Diagnostics.ShouldHaveSingleItem().Id.ShouldBe("SYNCCTX004");
+        var diagnostic = result.Diagnostics.ShouldHaveSingleItem();
+        diagnostic.Id.ShouldBe("SYNCCTX004");
+        diagnostic.Severity.ShouldBe(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
+        diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture).ShouldContain("Add .OffloadSync() to the endpoint or its group");
+    }
+
+    [Theory]
+    [InlineData("""Delegate handler = () => "x"; app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), handler);""", "handler of type 'System.Delegate'")]
+    [InlineData("""EndpointRouteBuilderExtensions.Map(app, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), () => "x");""", "synchronous handler")]
+    public void Other_handlers_with_a_RoutePattern_are_reported_too(string statements, string handler)
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program(statements)));
+
+        result.Source.ShouldBeNull();
+        var diagnostic = result.Diagnostics.ShouldHaveSingleItem();
+        diagnostic.Id.ShouldBe("SYNCCTX004");
+        diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture).ShouldStartWith($"The {handler}");
+    }
+
+    [Fact]
+    public void A_RoutePattern_endpoint_with_OffloadSync_is_not_reported()
+    {
+        var result = GeneratorHarness.Run(GeneratorHarness.Compile(HandlerShapes.Program(
+            """app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), () => "x").OffloadSync();""")));
+
+        result.Source.ShouldBeNull();
+        result.Diagnostics.ShouldBeEmpty();
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public class TwoModeBehaviourTests(TwoModeApps apps) : IClassFixture<TwoModeApps
         { "fallback", "GET", "/api/no/such/page", null },
         { "default fallback", "GET", "/pages/welcome", null },
         { "method fallback", "GET", "/files/a/b.txt", null },
+        { "static form", "GET", "/api/static-form", null },
+        { "delegate variable", "GET", "/api/delegate/5", null },
+        { "delegate wrapper", "GET", "/api/legacy?q=old", null },
     };
 
     [Theory]
@@ -100,6 +103,22 @@ public class TwoModeBehaviourTests(TwoModeApps apps) : IClassFixture<TwoModeApps
         (await apps.Generated.Client.GetStringAsync("/api/async")).ShouldBe("async");
 
         apps.Generated.Threads["async"].ShouldNotStartWith("SyncContext");
+    }
+
+    [Theory]
+    [InlineData("delegate async", "/api/delegate-async", 200)]
+    [InlineData("wrapper async", "/api/legacy-async", 201)]
+    public async Task Async_handlers_typed_Delegate_are_mapped_as_without_the_package(string probe, string url, int status)
+    {
+        apps.Generated.Threads.TryRemove(probe, out _);
+
+        var generated = await SendAsync(apps.Generated, "GET", url, null);
+        var runtimeOnly = await SendAsync(apps.RuntimeOnly, "GET", url, null);
+
+        generated.Status.ShouldBe(status);
+        generated.Body.ShouldBe(System.Text.Encoding.UTF8.GetBytes(probe));
+        generated.Headers.ShouldBe(runtimeOnly.Headers);
+        apps.Generated.Threads[probe].ShouldNotStartWith("SyncContext");
     }
 
     [Fact]

@@ -15,6 +15,7 @@ namespace SyncContext.Generated
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(68,17)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(69,5)
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(71,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(81,32)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapGet(
@@ -24,6 +25,7 @@ namespace SyncContext.Generated
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, GetVerb);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(72,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(84,5)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapPost(
@@ -60,6 +62,7 @@ namespace SyncContext.Generated
             => global::SyncContext.AspNetCore.Routing.SyncContextEndpoints.Map(endpoints, pattern, handler, PatchVerb);
 
         [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(76,5)
+        [global::System.Runtime.CompilerServices.InterceptsLocation(1, "{location}")] // Program.cs(82,32)
         [global::System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("Binds the handler by reflection, as the Map method it replaces does.")]
         [global::System.Diagnostics.CodeAnalysis.RequiresDynamicCode("Binds the handler by reflection, as the Map method it replaces does.")]
         internal static global::Microsoft.AspNetCore.Builder.RouteHandlerBuilder MapMethods(
