@@ -58,7 +58,15 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner)
         var runtime = owner.Runtime;
         var httpContext = runtime.HttpContexts.HttpContext;
         using var synchronousIO = runtime.AllowSynchronousIO && httpContext is not null ? new SynchronousIOScope(httpContext) : default;
-        return OffloadedResults.Prepare(Call(), httpContext);
+        var result = Call();
+        if (typeof(TResult) == typeof(string) && httpContext is { Response.HasStarted: true })
+        {
+            // RDF writes a sync string handler's content type after the handler ran, which fails once the handler has
+            // started the response itself; its Task<string> writer sets it before awaiting. Fail as the sync one does.
+            httpContext.Response.ContentType = "text/plain; charset=utf-8";
+        }
+
+        return OffloadedResults.Prepare(result, httpContext);
     }
 
     /// <summary>Calls the user's handler with the arguments.</summary>
