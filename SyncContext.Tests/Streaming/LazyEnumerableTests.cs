@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using SyncContext.Tests.Routing;
 
@@ -50,6 +51,30 @@ public class LazyEnumerableTests
             var with = await offloaded.SeeAsync(url);
             with.ShouldBe(without, url);
         }
+    }
+
+    [Fact]
+    public async Task A_sequence_that_throws_early_gives_the_500_it_gives_without_the_package()
+    {
+        await using var plain = await KestrelApp.StartAsync(withSyncContext: false, app => ConfigureShapes(app, OffloadMode.None));
+        await using var offloaded = await KestrelApp.StartAsync(withSyncContext: true, app => ConfigureShapes(app, OffloadMode.Endpoint));
+
+        var without = await plain.SeeAsync("/throws");
+        var with = await offloaded.SeeAsync("/throws");
+
+        with.ShouldBe(without);
+        with.ShouldStartWith("500\n");
+    }
+
+    [Fact]
+    public async Task A_large_sequence_is_sent_in_batches_not_one_chunk_per_item()
+    {
+        await using var offloaded = await KestrelApp.StartAsync(withSyncContext: true, app => ConfigureShapes(app, OffloadMode.Endpoint));
+
+        var raw = await RawHttp.GetAsync(offloaded, "/many");
+
+        var chunks = raw.Split("\r\n").Count(static line => line.Length is > 0 and <= 8 && line.All(Uri.IsHexDigit));
+        chunks.ShouldBeLessThan(Many / 10);
     }
 
     [Fact]
@@ -133,15 +158,25 @@ public class LazyEnumerableTests
 
         await using var offloaded = await KestrelApp.StartAsync(withSyncContext: true, app => app.MapGet("/endless", Endless).OffloadSync());
 
-        var response = await offloaded.Client.GetAsync("/endless", HttpCompletionOption.ResponseHeadersRead);
-        var body = await response.Content.ReadAsStreamAsync();
-        (await body.ReadAsync(new byte[16]).AsTask().WaitAsync(TestHosts.HangGuard)).ShouldBeGreaterThan(0);
-        firstChunkRead.SetResult();
-        response.Dispose();
-        offloaded.Client.Dispose();
+        // A client that reads the start of the body and hangs up: no HttpClient draining the rest to reuse the connection.
+        using (var client = await RawHttp.OpenAsync(offloaded, "/endless"))
+        {
+            (await client.GetStream().ReadAsync(new byte[16]).AsTask().WaitAsync(TestHosts.HangGuard)).ShouldBeGreaterThan(0);
+            firstChunkRead.SetResult();
+            client.LingerState = new LingerOption(true, 0);
+        }
+
         clientGone.SetResult();
 
-        await TestHosts.WaitUntilAsync(() => Volatile.Read(ref disposed), "the enumerator to be disposed");
+        try
+        {
+            await TestHosts.WaitUntilAsync(() => Volatile.Read(ref disposed), "the enumerator to be disposed");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message} Produced: {Volatile.Read(ref produced)}.", e);
+        }
+
         Volatile.Read(ref produced).ShouldBeLessThan(1_000_000);
         disposedOn.ShouldNotBeNull().ShouldStartWith("SyncContext #");
     }

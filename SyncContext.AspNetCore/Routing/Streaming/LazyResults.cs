@@ -20,7 +20,7 @@ namespace SyncContext.AspNetCore.Routing.Streaming;
 internal static class LazyResults
 {
     // Per runtime type: how to wrap it, or null to leave it as it is.
-    private static readonly ConcurrentDictionary<Type, Func<object, SyncExecutor, CancellationToken, object>?> s_wrappers = new();
+    private static readonly ConcurrentDictionary<Type, Func<object, SyncExecutor, HttpContext, object>?> s_wrappers = new();
 
     private static readonly MethodInfo s_create = typeof(ExecutorEnumerable<>).GetMethod(nameof(ExecutorEnumerable<>.Create))!;
 
@@ -44,11 +44,11 @@ internal static class LazyResults
             return result;
         }
 
-        return wrap(result, executor, httpContext.RequestAborted);
+        return wrap(result, executor, httpContext);
     }
 
     /// <summary>How to wrap a value of runtime type <paramref name="type"/>, or <see langword="null"/> when it is not lazy.</summary>
-    private static Func<object, SyncExecutor, CancellationToken, object>? WrapperFor(Type type, Type declared)
+    private static Func<object, SyncExecutor, HttpContext, object>? WrapperFor(Type type, Type declared)
     {
         if (type.IsArray || type == typeof(string) || type.IsValueType || typeof(IResult).IsAssignableFrom(type)
             || typeof(ICollection).IsAssignableFrom(type) || type.IsDefined(typeof(JsonConverterAttribute), inherit: true))
@@ -69,7 +69,7 @@ internal static class LazyResults
         }
 
         var create = (MethodInfo)wrapperType.GetMemberWithSameMetadataDefinitionAs(s_create);
-        return create.CreateDelegate<Func<object, SyncExecutor, CancellationToken, object>>();
+        return create.CreateDelegate<Func<object, SyncExecutor, HttpContext, object>>();
 
         static bool IsMaterializedOrAsync(Type i)
             => i.IsGenericType && i.GetGenericTypeDefinition() is var d
