@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using SyncContext.AspNetCore.Routing.Streaming;
 
 namespace SyncContext.AspNetCore.Routing;
 
@@ -9,11 +10,13 @@ internal static class OffloadedResults
     /// Called on the executor thread right after the user's handler returned, with the request's context.
     /// Lazily produced results (a lazy <c>IEnumerable&lt;T&gt;</c>, an <c>IAsyncEnumerable&lt;T&gt;</c> made by
     /// sync code, the stream behind <c>Results.Stream</c>) are made to stream on the executor here, so that
-    /// producing each item stays off the thread pool. Today it hands the result back unchanged.
+    /// producing each item stays off the thread pool. Whether a result declared as <typeparamref name="TResult"/> may be
+    /// lazy is decided once per type: for <c>int</c>, <c>string</c>, records or <see cref="IResult"/> this is one static read.
     /// </summary>
     /// <typeparam name="TResult">The handler's declared return type.</typeparam>
     /// <param name="result">What the handler returned.</param>
     /// <param name="httpContext">The request, or <see langword="null"/> when none is current.</param>
     /// <returns>The result the request writes.</returns>
-    public static TResult Prepare<TResult>(TResult result, HttpContext? httpContext) => result;
+    public static TResult Prepare<TResult>(TResult result, HttpContext? httpContext)
+        => LazyResults<TResult>.MayBeLazy ? LazyResults<TResult>.Prepare(result, httpContext) : result;
 }
