@@ -2,6 +2,7 @@ using System.Collections;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using SyncContext.Tests.Routing;
 
 namespace SyncContext.Tests.Streaming;
@@ -13,6 +14,8 @@ namespace SyncContext.Tests.Streaming;
 public class LazyEnumerableTests
 {
     private const int Many = 10_000;
+
+    private const int ExecutorEnumerableBatch = 64;
 
     private sealed record Tea(int Id, string Name);
 
@@ -90,6 +93,19 @@ public class LazyEnumerableTests
     }
 
     [Fact]
+    public async Task Every_item_is_produced_with_the_request_context()
+    {
+        await using var offloaded = await KestrelApp.StartAsync(withSyncContext: true, app =>
+            app.MapGet("/context", (IHttpContextAccessor accessor) => Enumerable.Range(0, ExecutorEnumerableBatch * 3)
+                .Select(_ => accessor.HttpContext?.Request.Path.Value ?? "none")).OffloadSync());
+
+        var paths = await offloaded.Client.GetFromJsonAsync<string[]>("/context");
+
+        paths.ShouldNotBeNull().Length.ShouldBe(ExecutorEnumerableBatch * 3);
+        paths.ShouldAllBe(static path => path == "/context");
+    }
+
+    [Fact]
     public async Task The_first_bytes_reach_the_client_before_the_last_item_is_produced()
     {
         var firstChunkRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -129,7 +145,6 @@ public class LazyEnumerableTests
         var produced = 0;
         string? disposedOn = null;
         var disposed = false;
-        var firstChunkRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clientGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         IEnumerable<string> Endless()
@@ -162,7 +177,6 @@ public class LazyEnumerableTests
         using (var client = await RawHttp.OpenAsync(offloaded, "/endless"))
         {
             (await client.GetStream().ReadAsync(new byte[16]).AsTask().WaitAsync(TestHosts.HangGuard)).ShouldBeGreaterThan(0);
-            firstChunkRead.SetResult();
             client.LingerState = new LingerOption(true, 0);
         }
 
