@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Net;
@@ -37,8 +36,6 @@ internal static class DelegateBinder
     private static readonly MethodInfo s_fromValueTask = typeof(DelegateBinder).GetMethod(nameof(FromValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo s_fromValueTaskOf = typeof(DelegateBinder).GetMethod(nameof(FromValueTaskOf), BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private static readonly ConcurrentDictionary<(Type Delegate, MethodInfo Method, HookSignature Signature), Compiled> s_cache = new();
-
     /// <summary>Binds <paramref name="handler"/> for <paramref name="signature"/>, checking services against <paramref name="services"/>.</summary>
     /// <exception cref="InvalidOperationException">SyncContext is not registered, or a parameter cannot be bound (the message names it).</exception>
     [RequiresUnreferencedCode(TrimmingWarning)]
@@ -50,19 +47,6 @@ internal static class DelegateBinder
         // Checked first so that a missing registration is reported as such, not as unbindable services.
         OffloadChecks.EnsureRegistered(services);
         var compiled = Compile(handler, signature, services);
-        return new BoundHook(handler, compiled.Invoke, compiled.IsAsync, compiled.ReturnsValue);
-    }
-
-    /// <summary>
-    /// As <see cref="Bind"/>, reusing the compiled call for delegates of the same method: for APIs called per
-    /// request, such as background work, where compiling each time would cost more than the work.
-    /// </summary>
-    [RequiresUnreferencedCode(TrimmingWarning)]
-    [RequiresDynamicCode(TrimmingWarning)]
-    public static BoundHook BindCached(Delegate handler, HookSignature signature, IServiceProvider services)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        var compiled = s_cache.GetOrAdd((handler.GetType(), handler.Method, signature), static (key, state) => Compile(state.Handler, key.Signature, state.Services), (Handler: handler, Services: services));
         return new BoundHook(handler, compiled.Invoke, compiled.IsAsync, compiled.ReturnsValue);
     }
 
