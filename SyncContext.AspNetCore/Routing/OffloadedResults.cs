@@ -8,10 +8,12 @@ internal static class OffloadedResults
 {
     /// <summary>
     /// Called on the executor thread right after the user's handler returned, with the request's context.
-    /// Lazily produced results (a lazy <c>IEnumerable&lt;T&gt;</c>, an <c>IAsyncEnumerable&lt;T&gt;</c> made by
-    /// sync code, the stream behind <c>Results.Stream</c>) are made to stream on the executor here, so that
-    /// producing each item stays off the thread pool. Whether a result declared as <typeparamref name="TResult"/> may be
-    /// lazy is decided once per type: for <c>int</c>, <c>string</c>, records or <see cref="IResult"/> this is one static read.
+    /// Lazily produced results (a lazy <c>IEnumerable&lt;T&gt;</c> or <c>IQueryable&lt;T&gt;</c>, an
+    /// <c>IAsyncEnumerable&lt;T&gt;</c>, either inside <c>Ok</c>, <c>Json</c> or a <c>Results&lt;...&gt;</c> union, and the
+    /// synchronous stream behind <c>Results.Stream</c>/<c>Results.File</c>) are made to produce on the executor here, so
+    /// that producing each item, or reading each block, stays off the thread pool. Whether a result declared as
+    /// <typeparamref name="TResult"/> may be lazy is decided once per type: for <c>int</c>, <c>string</c>, records or
+    /// <c>Ok&lt;Todo&gt;</c> this is one static read; for <see cref="IResult"/>, a type lookup that allocates nothing.
     /// </summary>
     /// <typeparam name="TResult">The handler's declared return type.</typeparam>
     /// <param name="result">What the handler returned.</param>

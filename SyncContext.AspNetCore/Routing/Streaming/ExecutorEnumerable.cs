@@ -29,7 +29,7 @@ namespace SyncContext.AspNetCore.Routing.Streaming;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type, the one the serializer would have found on the inner sequence.</typeparam>
-internal sealed class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
+internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
 {
     /// <summary>The most items produced in one executor hop.</summary>
     public const int BatchSize = 64;
@@ -40,7 +40,7 @@ internal sealed class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T
     private readonly CancellationToken _requestAborted;
     private Enumerator? _started;
 
-    private ExecutorEnumerable(IEnumerable<T> inner, SyncExecutor executor, HttpContext httpContext)
+    private protected ExecutorEnumerable(IEnumerable<T> inner, SyncExecutor executor, HttpContext httpContext)
     {
         _inner = inner;
         _executor = executor;
@@ -53,8 +53,11 @@ internal sealed class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T
     /// shape the per-type cache of <see cref="LazyResults"/> calls.
     /// </summary>
     public static object Create(object inner, SyncExecutor executor, HttpContext httpContext)
+        => Start(new ExecutorEnumerable<T>((IEnumerable<T>)inner, executor, httpContext));
+
+    /// <summary>Produces the first batch of <paramref name="sequence"/> and hands it back, ready for the writer.</summary>
+    private protected static ExecutorEnumerable<T> Start(ExecutorEnumerable<T> sequence)
     {
-        var sequence = new ExecutorEnumerable<T>((IEnumerable<T>)inner, executor, httpContext);
         var first = sequence.Begin();
         try
         {

@@ -10,27 +10,32 @@ using SyncContext.AspNetCore.Execution;
 namespace SyncContext.AspNetCore.Routing.Streaming;
 
 /// <summary>
-/// Decides whether a handler's result is a lazy sequence to enumerate on the executor, and wraps it if so.
+/// Decides whether a handler's result is produced lazily (a lazy sequence, a query, an async sequence, or an
+/// <see cref="IResult"/> holding one or a synchronous stream), and makes it produce on the executor if so.
 /// </summary>
 /// <remarks>
-/// Only a result declared as <see cref="IEnumerable{T}"/>, <see cref="IEnumerable"/> or <see cref="object"/> can be
-/// replaced by the wrapper (that is decided once per declared type, in <see cref="LazyResults{TResult}"/>); of
-/// those, only a value whose runtime type is not a materialized collection is, decided once per runtime type here.
+/// Whether a result declared as some type can ever be lazy is decided once per declared type, in
+/// <see cref="LazyResults{TResult}"/>: for <c>int</c>, records or <c>Ok&lt;Todo&gt;</c> nothing else happens. For the
+/// rest, what to do with a value is decided once per declared and runtime type here, so a result that is not lazy
+/// costs a type lookup and allocates nothing.
 /// </remarks>
 internal static class LazyResults
 {
-    // Per runtime type: how to wrap it, or null to leave it as it is.
-    private static readonly ConcurrentDictionary<Type, Func<object, SyncExecutor, HttpContext, object>?> s_wrappers = new();
+    // Per declared and runtime type: how to make the value produce on the executor, or null to leave it as it is.
+    private static readonly ConcurrentDictionary<(Type Declared, Type Runtime), Rewrite?> s_rewrites = new();
 
-    private static readonly MethodInfo s_create = typeof(ExecutorEnumerable<>).GetMethod(nameof(ExecutorEnumerable<>.Create))!;
+    private static readonly MethodInfo s_createEnumerable = typeof(ExecutorEnumerable<>).GetMethod(nameof(ExecutorEnumerable<>.Create))!;
+    private static readonly MethodInfo s_createQueryable = typeof(ExecutorQueryable<>).GetMethod(nameof(ExecutorQueryable<>.Create))!;
+    private static readonly MethodInfo s_createAsync = typeof(ExecutorAsyncEnumerable<>).GetMethod(nameof(ExecutorAsyncEnumerable<>.Create))!;
 
-    /// <summary>Whether a value declared as <paramref name="declared"/> could be a lazy sequence the wrapper can stand in for.</summary>
+    /// <summary>Makes <paramref name="value"/> produce on <paramref name="executor"/>; the same value, or one that stands in for it.</summary>
+    internal delegate object Rewrite(object value, SyncExecutor executor, HttpContext httpContext);
+
+    /// <summary>Whether a value declared as <paramref name="declared"/> could be lazy, or hold something lazy.</summary>
     public static bool MayBeLazy(Type declared)
-        => declared == typeof(object)
-        || declared == typeof(IEnumerable)
-        || (declared.IsGenericType && declared.GetGenericTypeDefinition() == typeof(IEnumerable<>));
+        => IsSequenceSlot(declared) || LazyHttpResults.MayHoldLazy(declared);
 
-    /// <summary>Wraps <paramref name="result"/> when it is a lazy sequence and the request can reach the executor.</summary>
+    /// <summary>Rewrites <paramref name="result"/> when it is lazy and the request can reach the executor.</summary>
     public static object? Prepare(Type declared, object? result, HttpContext? httpContext)
     {
         if (result is null || httpContext is null || !RuntimeFeature.IsDynamicCodeSupported)
@@ -38,42 +43,79 @@ internal static class LazyResults
             return result;
         }
 
-        var wrap = s_wrappers.GetOrAdd(result.GetType(), static (type, declared) => WrapperFor(type, declared), declared);
-        if (wrap is null || httpContext.RequestServices?.GetService<SyncExecutor>() is not { } executor)
+        var rewrite = RewriteFor(declared, result.GetType());
+        if (rewrite is null || httpContext.RequestServices?.GetService<SyncExecutor>() is not { } executor)
         {
             return result;
         }
 
-        return wrap(result, executor, httpContext);
+        return rewrite(result, executor, httpContext);
     }
 
-    /// <summary>How to wrap a value of runtime type <paramref name="type"/>, or <see langword="null"/> when it is not lazy.</summary>
-    private static Func<object, SyncExecutor, HttpContext, object>? WrapperFor(Type type, Type declared)
+    /// <summary>A value held by a result (declared there as <paramref name="declared"/>), rewritten as <see cref="Prepare"/> would.</summary>
+    internal static object Rewritten(Type declared, object value, SyncExecutor executor, HttpContext httpContext)
+        => RewriteFor(declared, value.GetType()) is { } rewrite ? rewrite(value, executor, httpContext) : value;
+
+    /// <summary>Whether a slot of type <paramref name="declared"/> could hold a lazy sequence.</summary>
+    internal static bool IsSequenceSlot(Type declared)
+        => declared == typeof(object)
+        || declared == typeof(IEnumerable)
+        || declared == typeof(IQueryable)
+        || declared == typeof(IOrderedQueryable)
+        || (declared.IsGenericType && declared.GetGenericTypeDefinition() is var definition
+            && (definition == typeof(IEnumerable<>) || definition == typeof(IAsyncEnumerable<>)
+                || definition == typeof(IQueryable<>) || definition == typeof(IOrderedQueryable<>)));
+
+    private static Rewrite? RewriteFor(Type declared, Type runtime)
+        => s_rewrites.GetOrAdd((declared, runtime), static key => Decide(key.Declared, key.Runtime));
+
+    /// <summary>How to rewrite a value of runtime type <paramref name="type"/> held as <paramref name="declared"/>, or <see langword="null"/>.</summary>
+    private static Rewrite? Decide(Type declared, Type type)
     {
-        if (type.IsArray || type == typeof(string) || type.IsValueType || typeof(IResult).IsAssignableFrom(type)
-            || typeof(ICollection).IsAssignableFrom(type) || type.IsDefined(typeof(JsonConverterAttribute), inherit: true))
+        if (typeof(IResult).IsAssignableFrom(type))
+        {
+            // A rewritten result has the type it had (or one its declared type also holds, see LazyHttpResults).
+            return LazyHttpResults.RewriteFor(declared, type);
+        }
+
+        if (type.IsArray || type == typeof(string) || type.IsValueType || typeof(ICollection).IsAssignableFrom(type)
+            || type.IsDefined(typeof(JsonConverterAttribute), inherit: true))
         {
             return null;
         }
 
-        Type[] sequences = [.. type.GetInterfaces().Where(static i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))];
-        if (sequences.Length != 1 || type.GetInterfaces().Any(IsMaterializedOrAsync))
+        var interfaces = type.GetInterfaces();
+        Type[] asyncSequences = [.. interfaces.Where(static i => IsGeneric(i, typeof(IAsyncEnumerable<>)))];
+        if (asyncSequences.Length > 0)
+        {
+            // The serializer enumerates a type that is both asynchronously (an EF query, say), so that is what moves.
+            return asyncSequences.Length == 1 ? Creator(s_createAsync, asyncSequences[0].GenericTypeArguments[0], declared) : null;
+        }
+
+        Type[] sequences = [.. interfaces.Where(static i => IsGeneric(i, typeof(IEnumerable<>)))];
+        if (sequences.Length != 1 || interfaces.Any(static i => IsGeneric(i, typeof(ICollection<>)) || IsGeneric(i, typeof(IReadOnlyCollection<>))))
         {
             return null;
         }
 
-        var wrapperType = typeof(ExecutorEnumerable<>).MakeGenericType(sequences[0].GenericTypeArguments);
+        var element = sequences[0].GenericTypeArguments[0];
+        var queryable = interfaces.Contains(typeof(IQueryable<>).MakeGenericType(element));
+        return Creator(queryable ? s_createQueryable : s_createEnumerable, element, declared);
+
+        static bool IsGeneric(Type i, Type definition) => i.IsGenericType && i.GetGenericTypeDefinition() == definition;
+    }
+
+    /// <summary>The <c>Create</c> of a wrapper for <paramref name="element"/>, when the wrapper fits where the value was declared.</summary>
+    private static Rewrite? Creator(MethodInfo openCreate, Type element, Type declared)
+    {
+        var wrapperType = openCreate.DeclaringType!.MakeGenericType(element);
         if (!declared.IsAssignableFrom(wrapperType))
         {
             return null;
         }
 
-        var create = (MethodInfo)wrapperType.GetMemberWithSameMetadataDefinitionAs(s_create);
-        return create.CreateDelegate<Func<object, SyncExecutor, HttpContext, object>>();
-
-        static bool IsMaterializedOrAsync(Type i)
-            => i.IsGenericType && i.GetGenericTypeDefinition() is var d
-            && (d == typeof(ICollection<>) || d == typeof(IReadOnlyCollection<>) || d == typeof(IAsyncEnumerable<>));
+        var create = (MethodInfo)wrapperType.GetMemberWithSameMetadataDefinitionAs(openCreate);
+        return create.CreateDelegate<Rewrite>();
     }
 }
 
@@ -81,10 +123,10 @@ internal static class LazyResults
 /// <typeparam name="TResult">The handler's declared return type.</typeparam>
 internal static class LazyResults<TResult>
 {
-    /// <summary>Whether a <typeparamref name="TResult"/> can ever be a lazy sequence; when not, results cost one static read.</summary>
+    /// <summary>Whether a <typeparamref name="TResult"/> can ever be lazy; when not, results cost one static read.</summary>
     public static readonly bool MayBeLazy = LazyResults.MayBeLazy(typeof(TResult));
 
-    /// <summary>The result, or the wrapper that enumerates it on the executor.</summary>
+    /// <summary>The result, or the one that produces it on the executor.</summary>
     public static TResult Prepare(TResult result, HttpContext? httpContext)
         => (TResult)LazyResults.Prepare(typeof(TResult), result, httpContext)!;
 }
