@@ -53,7 +53,7 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner)
     {
         // Still queued when the shutdown timeout ran out: the handler never runs, and the request is answered
         // as any other rejection.
-        SyncExecutor.ThrowIfAbandoned();
+        SyncExecutor.BeginWork();
 
         var runtime = owner.Runtime;
         var httpContext = runtime.HttpContexts.HttpContext;

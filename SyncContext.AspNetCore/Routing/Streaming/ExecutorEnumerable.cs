@@ -217,7 +217,7 @@ internal sealed class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T
 
         private bool FillOnWorker()
         {
-            SyncExecutor.ThrowIfAbandoned();
+            SyncExecutor.BeginWork();
             Fill();
             return true;
         }
