@@ -146,7 +146,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
 
         private object? Run()
         {
-            SyncExecutor.ThrowIfAbandoned();
+            SyncExecutor.BeginWork();
             using var synchronousIO = allowSynchronousIO ? new SynchronousIOScope(context) : default;
             return invoke(context, exception);
         }

@@ -1,50 +1,40 @@
 namespace SyncContext.AspNetCore.Execution;
 
 /// <summary>
-/// Marks the <see cref="ExecutionContext"/> a queued work item runs in, so that everything that flows from
-/// it (the continuations of what it awaits, <c>Task.Run</c> inside it) is known to descend from executor
-/// work. Such a flow may reach the executor again from a pool thread while a worker blocks on it; queued,
-/// it would wait behind its own ancestor, and with every worker blocked that way nothing would ever run.
+/// Marks the <see cref="ExecutionContext"/> a work item runs in, so that everything that flows from it (the
+/// continuations of what it awaits, <c>Task.Run</c> inside it) is known to descend from executor work. Such a
+/// flow may reach the executor again from a pool thread while a worker blocks on it; queued, it would wait
+/// behind its own ancestor, and with every worker blocked that way nothing would ever run.
 /// </summary>
 /// <remarks>
-/// The mark is made on the caller's thread around the task's construction, because the task captures the
-/// context there; the caller's own context is restored at once, so the caller's flow (the request awaiting
-/// the work, a sibling item it starts) is not marked. Marking costs the new context (two small objects);
-/// no cheaper way exists that still flows into the work's continuations.
+/// <para>
+/// The mark is made by the work itself, first thing on the worker, inside the context the task runs in: the
+/// context the task captured from the caller is immutable, so the caller's own flow (the request awaiting the
+/// work, a sibling item it starts) is never marked, and the worker puts its own context back when the item
+/// ends. Marking costs a new context and its map of async-locals (two small objects), made on the worker
+/// instead of on the request's thread, and nothing for nested items, whose flow is marked already. No cheaper
+/// mark exists that still flows into the work's continuations: the execution context is the only thing that
+/// reaches them, and keying on its identity alone would take a request's concurrent sibling calls, which share
+/// it, for descendants.
+/// </para>
+/// <para>
+/// A caller that suppressed the flow gives its task no context: the work then runs in the worker's own, which
+/// keeps the mark after the item. That only says what is true of every flow started on a worker.
+/// </para>
 /// </remarks>
-internal readonly ref struct DescendantFlow : IDisposable
+internal static class DescendantFlow
 {
     private static readonly AsyncLocal<SyncExecutor?> s_executor = new();
 
-    private readonly ExecutionContext? _caller;
-
-    private DescendantFlow(ExecutionContext caller) => _caller = caller;
-
-    /// <summary>Whether the current flow descends from work that <paramref name="executor"/> queued.</summary>
+    /// <summary>Whether the current flow descends from work that <paramref name="executor"/> ran.</summary>
     public static bool DescendsFrom(SyncExecutor executor) => ReferenceEquals(s_executor.Value, executor);
 
-    /// <summary>
-    /// Marks the current context until <see cref="Dispose"/>; a task created meanwhile captures the mark.
-    /// Does nothing when the flow is suppressed: the task then captures no context to mark.
-    /// </summary>
-    public static DescendantFlow Mark(SyncExecutor executor)
+    /// <summary>Marks the flow of the work item running now, unless it is marked already.</summary>
+    public static void MarkRunningWork(SyncExecutor executor)
     {
-        var caller = ExecutionContext.Capture();
-        if (caller is null)
+        if (!ReferenceEquals(s_executor.Value, executor))
         {
-            return default;
-        }
-
-        s_executor.Value = executor;
-        return new DescendantFlow(caller);
-    }
-
-    /// <summary>Puts the caller's own, unmarked, context back.</summary>
-    public void Dispose()
-    {
-        if (_caller is not null)
-        {
-            ExecutionContext.Restore(_caller);
+            s_executor.Value = executor;
         }
     }
 }

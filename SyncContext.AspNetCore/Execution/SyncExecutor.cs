@@ -31,6 +31,9 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         | TaskCreationOptions.HideScheduler // Task.Factory.StartNew inside the work does not land here
         | TaskCreationOptions.DenyChildAttach;
 
+    [ThreadStatic]
+    private static SyncExecutor? t_running;
+
     private readonly WorkAdmission _admission;
     private readonly WorkerThreads _workers;
     private readonly ExecutorShutdown _shutdown;
@@ -71,9 +74,6 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => _maxThreads;
 
-    /// <summary>Gets whether the work item about to run is being flushed out of the queue by StopAsync, and must not run.</summary>
-    internal static bool IsAbandoning => ExecutorShutdown.IsAbandoningOnThisThread;
-
     /// <summary>Waits until every worker thread has exited, for tests and orderly disposal.</summary>
     /// <returns>A task that completes when no worker thread is left.</returns>
     internal Task WhenAllWorkersExited => _workers.WhenAllExited;
@@ -88,10 +88,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return Task.FromException(_admission.Rejection(admission.Reason));
         }
 
-        using (MarkDescendants(admission))
-        {
-            return Dispatch(new Task(static w => { ThrowIfAbandoned(); ((Action)w!)(); }, work, cancellationToken, WorkOptions), admission);
-        }
+        return Dispatch(new Task(static w => { BeginWork(); ((Action)w!)(); }, work, cancellationToken, WorkOptions), admission);
     }
 
     /// <inheritdoc />
@@ -104,10 +101,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return Task.FromException<TResult>(_admission.Rejection(admission.Reason));
         }
 
-        using (MarkDescendants(admission))
-        {
-            return Dispatch(new Task<TResult>(static w => { ThrowIfAbandoned(); return ((Func<TResult>)w!)(); }, work, cancellationToken, WorkOptions), admission);
-        }
+        return Dispatch(new Task<TResult>(static w => { BeginWork(); return ((Func<TResult>)w!)(); }, work, cancellationToken, WorkOptions), admission);
     }
 
     /// <inheritdoc />
@@ -120,10 +114,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return Task.FromException(_admission.Rejection(admission.Reason));
         }
 
-        using (MarkDescendants(admission))
-        {
-            return Dispatch(new Task(static s => { ThrowIfAbandoned(); ((StatefulWork<TState>)s!).Invoke(); }, new StatefulWork<TState>(work, state), cancellationToken, WorkOptions), admission);
-        }
+        return Dispatch(new Task(static s => { BeginWork(); ((StatefulWork<TState>)s!).Invoke(); }, new StatefulWork<TState>(work, state), cancellationToken, WorkOptions), admission);
     }
 
     /// <inheritdoc />
@@ -136,17 +127,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return Task.FromException<TResult>(_admission.Rejection(admission.Reason));
         }
 
-        using (MarkDescendants(admission))
-        {
-            return Dispatch(new Task<TResult>(static s => { ThrowIfAbandoned(); return ((StatefulWork<TState, TResult>)s!).Invoke(); }, new StatefulWork<TState, TResult>(work, state), cancellationToken, WorkOptions), admission);
-        }
+        return Dispatch(new Task<TResult>(static s => { BeginWork(); return ((StatefulWork<TState, TResult>)s!).Invoke(); }, new StatefulWork<TState, TResult>(work, state), cancellationToken, WorkOptions), admission);
     }
 
     /// <summary>
     /// Runs <paramref name="work"/> with <paramref name="state"/> as the task's own state: one allocation,
     /// the task. A rejection is answered with <see langword="false"/> and allocates nothing, so shedding
-    /// load stays cheap. The work must check <see cref="IsAbandoning"/> (or call <see cref="ThrowIfAbandoned"/>)
-    /// before it does anything else.
+    /// load stays cheap. The work must call <see cref="BeginWork"/> before it does
+    /// anything else.
     /// </summary>
     internal bool TryRunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<TResult>? task)
     {
@@ -157,10 +145,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             return false;
         }
 
-        using (MarkDescendants(admission))
-        {
-            task = Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission);
-        }
+        task = Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission);
 
         return true;
     }
@@ -191,17 +176,38 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         }
     }
 
-    /// <summary>Fails a work item that StopAsync is flushing out of the queue after the shutdown timeout.</summary>
-    internal static void ThrowIfAbandoned()
+    /// <summary>
+    /// The first thing every work item does, on the thread that runs it: fails the item if StopAsync is flushing
+    /// it out of the queue after the shutdown timeout, and otherwise marks its flow as descending from this
+    /// executor's work (see <see cref="DescendantFlow"/>), so that what it awaits may come back without queueing.
+    /// </summary>
+    internal static void BeginWork()
     {
         if (ExecutorShutdown.IsAbandoningOnThisThread)
         {
             throw new WorkRejectedException(WorkRejectionReason.Stopping, "The SyncContext executor stopped before this work started: the host's shutdown timeout ran out while it was queued.");
         }
+
+        // Set only while a worker runs a queued item; an item run inline elsewhere is in a marked flow already.
+        if (t_running is { } executor)
+        {
+            DescendantFlow.MarkRunningWork(executor);
+        }
     }
 
     /// <summary>Runs a queued item on the calling thread: a worker's, or shutdown's when it fails the item.</summary>
-    internal bool Execute(Task task) => TryExecuteTask(task);
+    internal bool Execute(Task task)
+    {
+        t_running = this;
+        try
+        {
+            return TryExecuteTask(task);
+        }
+        finally
+        {
+            t_running = null;
+        }
+    }
 
     /// <inheritdoc />
     protected override void QueueTask(Task task)
@@ -222,10 +228,6 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     private Admission Admit(CancellationToken cancellationToken)
         => _admission.Admit(cancellationToken, IsNested, _workers.RunningCount);
-
-    /// <summary>Marks the context a queued item's task is about to capture; inline items already run in a marked one.</summary>
-    private DescendantFlow MarkDescendants(Admission admission)
-        => admission.Mode == AdmissionMode.Queued ? DescendantFlow.Mark(this) : default;
 
     private TTask Dispatch<TTask>(TTask task, Admission admission)
         where TTask : Task

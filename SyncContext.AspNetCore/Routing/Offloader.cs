@@ -20,8 +20,8 @@ namespace SyncContext.AspNetCore.Routing;
 /// Only the thread that runs the handler body differs.
 /// </para>
 /// <para>
-/// Per request it allocates the executor's task and, for handlers with parameters, one object carrying the
-/// arguments to the worker. A rejection allocates nothing: it is a cached faulted task, answered with 503 by
+/// Per request it allocates the executor's task, for handlers with parameters one object carrying the arguments
+/// to the worker, and on the worker the marked execution context of <see cref="DescendantFlow"/> (two small objects). A rejection allocates nothing: it is a cached faulted task, answered with 503 by
 /// <see cref="RejectionAnswer"/> around the endpoint.
 /// </para>
 /// </remarks>
@@ -53,7 +53,7 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner)
     {
         // Still queued when the shutdown timeout ran out: the handler never runs, and the request is answered
         // as any other rejection.
-        SyncExecutor.ThrowIfAbandoned();
+        SyncExecutor.BeginWork();
 
         var runtime = owner.Runtime;
         var httpContext = runtime.HttpContexts.HttpContext;

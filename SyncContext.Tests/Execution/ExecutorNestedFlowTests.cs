@@ -35,6 +35,19 @@ public class ExecutorNestedFlowTests
     }
 
     [Fact]
+    public async Task Task_Run_inside_the_work_descends_from_it_and_runs_inline_on_the_pool()
+    {
+        using var executor = ExecutorFactory.Create(maxThreads: 1);
+
+        // The only worker blocks on a pool task that calls the executor: queued, that call would wait for this worker.
+        var inner = await executor.RunAsync(() => Task.Run(() => executor.RunAsync(static () => Thread.CurrentThread.IsThreadPoolThread ? "pool" : Thread.CurrentThread.Name ?? "unnamed"))
+            .WaitAsync(TestHosts.HangGuard).GetAwaiter().GetResult())
+            .WaitAsync(TestHosts.HangGuard);
+
+        inner.ShouldBe("pool");
+    }
+
+    [Fact]
     public async Task Unrelated_pool_thread_caller_is_queued_not_run_inline()
     {
         using var executor = ExecutorFactory.Create(maxThreads: 1);

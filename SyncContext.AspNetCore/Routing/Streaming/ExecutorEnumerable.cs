@@ -220,7 +220,7 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
         private bool FillOnWorker()
         {
-            SyncExecutor.ThrowIfAbandoned();
+            SyncExecutor.BeginWork();
             Fill();
             return true;
         }

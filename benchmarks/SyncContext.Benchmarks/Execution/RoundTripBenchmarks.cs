@@ -23,6 +23,7 @@ public class RoundTripBenchmarks
 
     private static readonly Func<int> s_work = static () => 42;
 
+    private readonly CancellationTokenSource _aborted = new();
     private SyncExecutor _executor = null!;
     private TwoThreadHandoff _floor = null!;
 
@@ -42,6 +43,7 @@ public class RoundTripBenchmarks
     {
         _executor.Dispose();
         _floor.Dispose();
+        _aborted.Dispose();
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Calls, Description = "Floor: 2 threads, reusable IValueTaskSource")]
@@ -91,6 +93,20 @@ public class RoundTripBenchmarks
         for (var i = 0; i < Calls; i++)
         {
             sum += await _executor.RunAsync(static s => s + 1, 41);
+        }
+
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = Calls, Description = "SyncExecutor.RunAsync(Func<int>, a request's RequestAborted)")]
+    public async Task<int> ExecutorWithCancellableToken()
+    {
+        await Task.Yield();
+        var sum = 0;
+        var token = _aborted.Token; // cancellable, as Kestrel's RequestAborted is: the task registers with it
+        for (var i = 0; i < Calls; i++)
+        {
+            sum += await _executor.RunAsync(s_work, token);
         }
 
         return sum;

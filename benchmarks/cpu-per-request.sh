@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# CPU time and context switches per request of one load-server route, under wrk: a measure that holds up on a
+# shared, busy machine better than req/s does (the other helpers' builds take cores, not the server's own CPU).
+# Usage: benchmarks/cpu-per-request.sh MODE ROUTE [SECONDS] [CONNECTIONS]   e.g. synccontext /sync 5 32
+# Prints: mode route requests req/s cpu-us/request ctx-switches/request (voluntary+involuntary, all threads).
+set -euo pipefail
+mode=${1:?mode: inline or synccontext}; route=${2:?route}; seconds=${3:-5}; connections=${4:-32}
+root=$(cd "$(dirname "$0")/.." && pwd)
+dll=${LOAD_DLL:-$root/benchmarks/SyncContext.Load/bin/Release/net10.0/SyncContext.Load.dll}
+port=$((20000 + RANDOM % 20000))
+dotnet "$dll" serve --mode "$mode" --port "$port" --max-threads "${MAX_THREADS:-64}" --queue-limit 1024 --cpu-iterations 1 --parent $$ >/dev/null &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port$route" >/dev/null && break; sleep 0.1; done
+wrk -t1 -c "$connections" -d 2s "http://127.0.0.1:$port$route" >/dev/null # warm-up: JIT, tiering, thread counts
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+switches() { cat /proc/$pid/task/*/status | awk '/ctxt_switches/ {s += $2} END {print s}'; }
+t0=$(ticks); c0=$(switches)
+out=$(wrk -t1 -c "$connections" -d "${seconds}s" "http://127.0.0.1:$port$route")
+t1=$(ticks); c1=$(switches)
+requests=$(echo "$out" | awk '/requests in/ {print $1}')
+hz=$(getconf CLK_TCK)
+awk -v m="$mode" -v r="$route" -v n="$requests" -v s="$seconds" -v t=$((t1 - t0)) -v hz="$hz" -v c=$((c1 - c0)) \
+  'BEGIN { printf "%s %s requests %d req/s %.0f cpu-us/req %.2f switches/req %.3f\n", m, r, n, n / s, t * 1e6 / hz / n, c / n }'
