@@ -39,6 +39,7 @@ public sealed class SqliteSessionStore : ISyncSessionStore, IDisposable
 
     private readonly string _connectionString;
     private readonly bool _inMemory;
+    private readonly string _connectionSetupSql;
     private readonly TimeProvider _clock;
     private readonly long _deletionIntervalMs;
     private readonly Lock _schemaLock = new();
@@ -64,6 +65,7 @@ public sealed class SqliteSessionStore : ISyncSessionStore, IDisposable
         }
 
         _connectionString = builder.ToString();
+        _connectionSetupSql = $"PRAGMA busy_timeout = {(long)builder.DefaultTimeout * 1000}; PRAGMA synchronous = NORMAL;";
         _clock = value.TimeProvider;
         _deletionIntervalMs = (long)value.ExpiredItemsDeletionInterval.TotalMilliseconds;
     }
@@ -142,6 +144,17 @@ public sealed class SqliteSessionStore : ISyncSessionStore, IDisposable
         try
         {
             connection.Open();
+            if (!_inMemory)
+            {
+                // Concurrent saves of a file wait in SQLite's own busy handler (a few milliseconds at a time) rather
+                // than in Microsoft.Data.Sqlite's retry loop, which sleeps far longer between tries. In WAL mode,
+                // synchronous=NORMAL syncs at checkpoints instead of on every save: the file cannot be corrupted, and
+                // a power cut may lose the last few sessions saved, a fair price for one disk sync less per request.
+                using var command = connection.CreateCommand();
+                command.CommandText = _connectionSetupSql;
+                command.ExecuteNonQuery();
+            }
+
             return connection;
         }
         catch

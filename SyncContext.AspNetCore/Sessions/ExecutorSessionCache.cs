@@ -29,7 +29,24 @@ internal sealed class ExecutorSessionCache(
     // Becomes false once this request has saved the session: from then on the store has it.
     private bool _unsaved = isNewSessionKey;
 
-    public byte[]? Get(string key) => GetAsync(key).GetAwaiter().GetResult();
+    // The synchronous members wait on the executor's task itself, never on an async continuation: a caller blocking a
+    // thread-pool thread must not need another pool thread to be released.
+    public byte[]? Get(string key)
+    {
+        if (_unsaved)
+        {
+            return null;
+        }
+
+        try
+        {
+            return executor.RunAsync(s_load, (store, key)).GetAwaiter().GetResult();
+        }
+        catch (Exception exception) when (Report("load", key, exception))
+        {
+            throw;
+        }
+    }
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
@@ -42,19 +59,26 @@ internal sealed class ExecutorSessionCache(
         {
             return await executor.RunAsync(s_load, (store, key), token).ConfigureAwait(false);
         }
-        catch (WorkRejectedException rejected)
+        catch (Exception exception) when (Report("load", key, exception))
         {
-            Log.SessionWorkRejected(logger, "load", key, rejected.Reason);
-            throw;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            Log.SessionLoadFailed(logger, StoreName, key, exception);
             throw;
         }
     }
 
-    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => SetAsync(key, value, options).GetAwaiter().GetResult();
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            executor.RunAsync(s_save, (store, key, value, options.SlidingExpiration ?? idleTimeout)).GetAwaiter().GetResult();
+            _unsaved = false;
+        }
+        catch (Exception exception) when (Report("save", key, exception))
+        {
+            throw;
+        }
+    }
 
     public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
     {
@@ -65,19 +89,28 @@ internal sealed class ExecutorSessionCache(
             await executor.RunAsync(s_save, (store, key, value, options.SlidingExpiration ?? idleTimeout), token).ConfigureAwait(false);
             _unsaved = false;
         }
-        catch (WorkRejectedException rejected)
+        catch (Exception exception) when (Report("save", key, exception))
         {
-            Log.SessionWorkRejected(logger, "save", key, rejected.Reason);
-            throw;
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            Log.SessionSaveFailed(logger, StoreName, key, exception);
             throw;
         }
     }
 
-    public void Refresh(string key) => RefreshAsync(key).GetAwaiter().GetResult();
+    public void Refresh(string key)
+    {
+        if (_unsaved)
+        {
+            return;
+        }
+
+        try
+        {
+            executor.RunAsync(s_refresh, (store, key, idleTimeout)).GetAwaiter().GetResult();
+        }
+        catch (Exception exception) when (Report("refresh", key, exception))
+        {
+            throw;
+        }
+    }
 
     public async Task RefreshAsync(string key, CancellationToken token = default)
     {
@@ -90,22 +123,46 @@ internal sealed class ExecutorSessionCache(
         {
             await executor.RunAsync(s_refresh, (store, key, idleTimeout), token).ConfigureAwait(false);
         }
-        catch (WorkRejectedException rejected)
+        catch (Exception exception) when (Report("refresh", key, exception))
         {
-            Log.SessionWorkRejected(logger, "refresh", key, rejected.Reason);
             throw;
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+    }
+
+    // Logs a failure as the exception passes (an exception filter: the stack is not unwound) and lets it go on to
+    // DistributedSession, which decides what it means: an unavailable session, or SessionMiddleware's commit error.
+    private bool Report(string operation, string key, Exception exception)
+    {
+        switch (exception)
         {
-            Log.SessionRefreshFailed(logger, StoreName, key, exception);
-            throw;
+            case OperationCanceledException:
+                break;
+            case WorkRejectedException rejected:
+                Log.SessionWorkRejected(logger, operation, key, rejected.Reason);
+                break;
+            default:
+                var storeName = store.GetType().Name;
+                switch (operation)
+                {
+                    case "load":
+                        Log.SessionLoadFailed(logger, storeName, key, exception);
+                        break;
+                    case "save":
+                        Log.SessionSaveFailed(logger, storeName, key, exception);
+                        break;
+                    default:
+                        Log.SessionRefreshFailed(logger, storeName, key, exception);
+                        break;
+                }
+
+                break;
         }
+
+        return false;
     }
 
     // DistributedSession never removes a session: an abandoned one expires.
     public void Remove(string key) => throw new NotSupportedException("Sessions are never removed from an ISyncSessionStore; they expire.");
 
     public Task RemoveAsync(string key, CancellationToken token = default) => Task.FromException(new NotSupportedException("Sessions are never removed from an ISyncSessionStore; they expire."));
-
-    private string StoreName => store.GetType().Name;
 }
