@@ -18,9 +18,20 @@ internal static class SampleServer
         if (!inline)
         {
             builder.Services.AddSyncContext();
+
+            // Sessions in a SQLite file, loaded and saved on the executor (Quart's open_session / save_session).
+            builder.Services.AddSqliteSessionStore(options =>
+                options.ConnectionString = $"Data Source={Path.Combine(Path.GetTempPath(), "synccontext-sample-sessions.db")}");
         }
 
         var app = builder.Build();
+
+        if (!inline)
+        {
+            // app.UseSession() alone is the usual call; scoped to /visits here so that the demo's /fast does exactly
+            // the work it did before sessions were added.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/visits"), branch => branch.UseSession());
+        }
 
         // Async handlers are never touched: they do not block.
         app.MapGet("/fast", () => Task.FromResult("fast"));
@@ -58,6 +69,14 @@ internal static class SampleServer
                     .LogWarning("Order {Id} confirmed in the background on {Thread}", id, Thread.CurrentThread.Name));
                 return new { id, order.Item, order.Quantity, ranOn = Thread.CurrentThread.Name };
             }).AddAfterRequest((HttpResponse response) => response.Headers["X-After-Request-Thread"] = Thread.CurrentThread.Name);
+
+            // A visit counter kept in the session: a plain sync handler, as in Flask or Quart.
+            app.MapGet("/visits", (HttpContext context) =>
+            {
+                var visits = (context.Session.GetInt32("visits") ?? 0) + 1;
+                context.Session.SetInt32("visits", visits);
+                return $"visit {visits} of this session, counted on thread '{Thread.CurrentThread.Name}'";
+            });
         }
 
         await app.RunAsync();
