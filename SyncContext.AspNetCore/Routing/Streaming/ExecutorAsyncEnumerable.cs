@@ -205,7 +205,7 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
 
         private bool FillOnWorker()
         {
-            SyncExecutor.ThrowIfAbandoned();
+            SyncExecutor.BeginWork();
             Fill();
             return true;
         }

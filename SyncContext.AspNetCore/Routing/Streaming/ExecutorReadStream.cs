@@ -130,7 +130,7 @@ internal sealed class ExecutorReadStream : Stream
 
     private int ReadOnWorker()
     {
-        SyncExecutor.ThrowIfAbandoned();
+        SyncExecutor.BeginWork();
         var destination = _destination;
         _destination = default;
         return _inner.Read(destination.Span);
