@@ -214,4 +214,52 @@ public class BlockingRuleTests
             }
         }
         """);
+
+    [Fact]
+    public Task A_provider_member_that_hides_the_ado_net_one_is_SYNCCTX103() => Verify.AnalyzerAsync("""
+        public abstract class ProviderCommand : DbCommand
+        {
+            public new ProviderReader ExecuteReader() => throw new NotSupportedException();
+        }
+
+        public abstract class ProviderReader : DbDataReader
+        {
+        }
+
+        public static class App
+        {
+            public static void Configure(WebApplication app)
+            {
+                app.MapGet("/a", async (ProviderCommand command) =>
+                {
+                    using var reader = {|SYNCCTX103:command.ExecuteReader()|};
+                    await Task.Yield();
+                    return {|SYNCCTX103:reader.Read()|};
+                });
+            }
+        }
+        """);
+
+    [Fact]
+    public Task The_editorconfig_setting_the_readme_gives_silences_a_rule()
+    {
+        var test = new Verify.Test
+        {
+            TestCode = Verify.Usings + """
+                public static class App
+                {
+                    public static void Configure(WebApplication app)
+                        => app.MapGet("/a", async () => { Thread.Sleep(1); await Task.Yield(); return File.ReadAllText("a"); });
+                }
+                """,
+        };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", """
+            root = true
+
+            [*.cs]
+            dotnet_diagnostic.SYNCCTX100.severity = none
+            dotnet_diagnostic.SYNCCTX102.severity = none
+            """));
+        return test.RunAsync();
+    }
 }

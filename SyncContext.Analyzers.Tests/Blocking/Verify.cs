@@ -78,7 +78,7 @@ internal static class Verify
         return [.. paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     }
 
-    private sealed class Test : CSharpCodeFixTest<BlockingCallAnalyzer, BlockingCallCodeFixProvider, DefaultVerifier>
+    internal sealed class Test : CSharpCodeFixTest<BlockingCallAnalyzer, BlockingCallCodeFixProvider, DefaultVerifier>
     {
         public Test()
         {
