@@ -164,7 +164,10 @@ public sealed class BlockingCallCodeFixProvider : CodeFixProvider
     {
         public static AnonymousFunctionExpressionSyntax? Rewrite(AnonymousFunctionExpressionSyntax lambda, SemanticModel model, CancellationToken cancellationToken)
         {
-            if (lambda is ParenthesizedLambdaExpressionSyntax { ReturnType: not null })
+            // An explicit return type would need rewriting too; a lambda with untyped parameters (context => ...) is
+            // bound to RequestDelegate, and without its task it would bind to nothing.
+            if (lambda is not ParenthesizedLambdaExpressionSyntax { ReturnType: null } parenthesized
+                || parenthesized.ParameterList.Parameters.Any(parameter => parameter.Type is null))
             {
                 return null;
             }

@@ -179,4 +179,15 @@ public class CodeFixTests
         }
         """,
         MakeSync);
+
+    [Fact]
+    public Task A_RequestDelegate_lambda_is_not_made_synchronous() => Verify.NoCodeFixAsync(
+        """
+        public static class App
+        {
+            public static void Configure(WebApplication app)
+                => app.MapGet("/a", async context => {|SYNCCTX100:Thread.Sleep(1)|});
+        }
+        """,
+        MakeSync);
 }
