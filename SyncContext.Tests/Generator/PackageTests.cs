@@ -48,9 +48,12 @@ public class PackageTests
                 builder.Services.AddSyncContext();
                 var app = builder.Build();
                 app.MapGet("/where", () => Thread.CurrentThread.Name);
+                app.MapGet("/blocks", async () => { Thread.Sleep(1); await Task.Yield(); return "x"; });
                 app.Run();
                 """);
-            await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+            var firstBuild = await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+            // The blocking-call analyzer ships in the same package.
+            firstBuild.ShouldContain("warning SYNCCTX100");
             (await GetWhereAsync(app)).ShouldStartWith("SyncContext #");
 
             // Opting out leaves the handler where ASP.NET Core runs it.
