@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
@@ -48,6 +49,9 @@ internal static class LazyResults
     }
 
     /// <summary>How to wrap a value of runtime type <paramref name="type"/>, or <see langword="null"/> when it is not lazy.</summary>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Reached only where dynamic code is supported: Prepare returns first otherwise.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification =
+        "The sequence interfaces of a type that was instantiated are kept when they are used, and IEnumerable<T> is: ASP.NET Core's writer enumerates through it.")]
     private static Func<object, SyncExecutor, HttpContext, object>? WrapperFor(Type type, Type declared)
     {
         if (type.IsArray || type == typeof(string) || type.IsValueType || typeof(IResult).IsAssignableFrom(type)
