@@ -18,7 +18,9 @@ public class SuppressorTests
     {
         var compilation = GeneratorHarness.Compile("TestApp", interceptorsEnabled, HandlerShapes.Program(statements));
         var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new RequiresUnreferencedCodeStandIn(), new InterceptedCallSuppressor());
-        return await compilation.WithAnalyzers(analyzers).GetAnalyzerDiagnosticsAsync();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: true);
+        return await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync();
     }
 
     [Fact]

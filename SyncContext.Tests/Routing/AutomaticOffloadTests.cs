@@ -112,7 +112,8 @@ public class AutomaticOffloadTests
         (await host.GetAsText("/named")).ShouldStartWith("SyncContext #");
         var original = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Single(e => e.RoutePattern.RawText == "/named");
         chosen.ShouldNotBeNull().ShouldNotBeSameAs(original);
-        chosen.Metadata.ShouldBeSameAs(original.Metadata);
+        // Each read of a route data source builds its endpoints anew, so the items are compared, not the instances.
+        chosen.Metadata.Select(m => m.ToString()).ShouldBe(original.Metadata.Select(m => m.ToString()));
         chosen.DisplayName.ShouldBe(original.DisplayName);
         AutomaticOffloadPolicy.IsSynchronousRouteHandler(original).ShouldBeTrue();
         AutomaticOffloadPolicy.IsSynchronousRouteHandler(chosen).ShouldBeFalse("the offloaded endpoint is never wrapped again");
