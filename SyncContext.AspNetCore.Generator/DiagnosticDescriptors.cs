@@ -6,7 +6,8 @@ namespace SyncContext.AspNetCore.Generator;
 /// <summary>
 /// Every diagnostic the generator reports. Ids are listed in AnalyzerReleases.*.md. Each one that says a handler is
 /// not offloaded is a warning with the fix, located at the call. SYNCCTX003 (a <c>Delegate</c>-typed handler, an
-/// info) is retired: such handlers are intercepted and the runtime decides. Its id is not reused.
+/// info) is retired: such handlers are intercepted and the runtime decides. SYNCCTX002 (a sync handler not offloaded
+/// because the Request Delegate Generator is on) is retired: the runtime offloads those handlers itself. Neither id is reused.
 /// </summary>
 /// <remarks>In the messages, {0} is the Map method and {1} names the handler (<see cref="Parsing.MapCallParser"/>).</remarks>
 internal static class DiagnosticDescriptors
@@ -17,14 +18,6 @@ internal static class DiagnosticDescriptors
         id: "SYNCCTX001",
         title: "Interceptors are not enabled for SyncContext.Generated",
         messageFormat: "The {1} passed to {0} is not offloaded: the project's InterceptorsNamespaces does not include SyncContext.Generated. Add <InterceptorsNamespaces>$(InterceptorsNamespaces);SyncContext.Generated</InterceptorsNamespaces> to the project, or add .OffloadSync() to the endpoint or its group.",
-        category: Category,
-        defaultSeverity: DiagnosticSeverity.Warning,
-        isEnabledByDefault: true);
-
-    public static readonly DiagnosticDescriptor RequestDelegateGeneratorEnabled = new(
-        id: "SYNCCTX002",
-        title: "Synchronous handler not offloaded because the Request Delegate Generator is enabled",
-        messageFormat: "The {1} passed to {0} is not offloaded: EnableRequestDelegateGenerator is true (set by PublishAot or PublishTrimmed), and ASP.NET Core's generator intercepts Map calls itself, which leaves no room for a second interceptor. Add .OffloadSync() to the endpoint or to its group to run it on the SyncContext executor.",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true);
@@ -48,7 +41,6 @@ internal static class DiagnosticDescriptors
     public static DiagnosticDescriptor ById(string id) => id switch
     {
         "SYNCCTX001" => InterceptorsNotEnabled,
-        "SYNCCTX002" => RequestDelegateGeneratorEnabled,
         "SYNCCTX004" => RoutePatternNotSupported,
         "SYNCCTX005" => ExceptionHandlerBoundAtRunTime,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Unknown SyncContext diagnostic id."),

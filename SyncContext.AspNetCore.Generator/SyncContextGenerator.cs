@@ -93,7 +93,8 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
 
         if (settings.RequestDelegateGeneratorEnabled)
         {
-            // ASP.NET Core's generator intercepts every Map call itself; DiagnosticReporter gives the fix.
+            // ASP.NET Core's generator intercepts every Map call itself (CS9153 for a second interceptor); the runtime
+            // offloads those endpoints when routing picks them (AutomaticOffloadPolicy).
             mapCalls = EquatableArray<MapCall>.Empty;
         }
 

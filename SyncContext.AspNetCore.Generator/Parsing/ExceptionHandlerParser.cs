@@ -24,9 +24,12 @@ internal static class ExceptionHandlerParser
         };
 
     public static ExceptionHandlerResult? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+        => Parse((InvocationExpressionSyntax)context.Node, context.SemanticModel, cancellationToken);
+
+    /// <summary>The same, for the suppressor, which has a semantic model but no generator context.</summary>
+    public static ExceptionHandlerResult? Parse(InvocationExpressionSyntax invocation, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
-        var invocation = (InvocationExpressionSyntax)context.Node;
-        if (context.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation
+        if (semanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation
             {
                 TargetMethod: { IsExtensionMethod: true, Parameters.Length: 2 } target,
                 Arguments.Length: 2,
@@ -34,7 +37,7 @@ internal static class ExceptionHandlerParser
             || target.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder"
             || !target.Parameters[0].Type.IsType("IApplicationBuilder", "Microsoft.AspNetCore.Builder")
             || !target.Parameters[1].Type.IsType("Delegate", "System")
-            || context.SemanticModel.Compilation.GetTypeByMetadataName(RuntimeTypeName) is null)
+            || semanticModel.Compilation.GetTypeByMetadataName(RuntimeTypeName) is null)
         {
             return null;
         }
@@ -111,7 +114,7 @@ internal static class ExceptionHandlerParser
             new EquatableArray<BinderParameter>(parameters.MoveToImmutable()),
             invoke.ReturnsVoid);
 
-        return context.SemanticModel.ToInterceptSite(invocation, cancellationToken) is { } site
+        return semanticModel.ToInterceptSite(invocation, cancellationToken) is { } site
             ? new ExceptionHandlerResult(new ExceptionHandlerCall(shape, site), null)
             : null;
     }

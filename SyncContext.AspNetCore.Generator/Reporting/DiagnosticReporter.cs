@@ -42,14 +42,10 @@ internal static class DiagnosticReporter
         }
         else if (settings.RequestDelegateGeneratorEnabled)
         {
-            // ASP.NET Core's generator intercepts Map calls itself; a second interceptor on a call is error CS9153.
-            foreach (var call in mapCalls)
-            {
-                if (!call.CoveredByOffloadSync)
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.RequestDelegateGeneratorEnabled, call.Site.Location, Name(call.Method), call.Handler));
-                }
-            }
+            // ASP.NET Core's generator intercepts every Map call itself (a second interceptor is error CS9153), and the
+            // runtime offloads each synchronous route handler when routing picks it (AutomaticOffloadPolicy), whatever
+            // overload mapped it: nothing to report, RoutePattern overloads included.
+            diagnostics.RemoveAll(static diagnostic => diagnostic.Id == DiagnosticDescriptors.RoutePatternNotSupported.Id);
         }
 
         return new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable());

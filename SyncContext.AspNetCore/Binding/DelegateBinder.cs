@@ -136,6 +136,8 @@ internal static class DelegateBinder
            || (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Task<>) || type.GetGenericTypeDefinition() == typeof(ValueTask<>)));
 
     /// <summary>Boxes a synchronous result; turns an asynchronous one into the <c>Task&lt;object?&gt;</c> the caller awaits.</summary>
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
     private static Expression ConvertResult(Expression call, Type returnType, bool isAsync)
     {
         if (!isAsync)
@@ -166,6 +168,8 @@ internal static class DelegateBinder
         return Expression.Convert(Expression.Call(adapter, call), typeof(object));
     }
 
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
     private static Expression BindParameter(ParameterInfo parameter, HookSignature signature, ParameterExpression invocation, IServiceProviderIsService? isService, NullabilityInfoContext nullability)
     {
         var type = parameter.ParameterType;
@@ -214,6 +218,8 @@ internal static class DelegateBinder
     }
 
     /// <summary>The parameters that are not services: what the call is about, the request and the token.</summary>
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
     private static Expression? BindSpecial(ParameterInfo parameter, HookSignature signature, ParameterExpression invocation)
     {
         var type = parameter.ParameterType;
@@ -332,6 +338,8 @@ internal static class DelegateBinder
             ? Nullable.GetUnderlyingType(parameter.ParameterType) is not null
             : nullability.Create(parameter).WriteState == NullabilityState.Nullable;
 
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    [RequiresDynamicCode(TrimmingWarning)]
     private static object? DefaultOf(ParameterInfo parameter)
     {
         var value = parameter.DefaultValue;

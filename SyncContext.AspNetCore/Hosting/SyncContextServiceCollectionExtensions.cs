@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Hosting;
 using SyncContext.AspNetCore.Http;
 using SyncContext.AspNetCore.Lifecycle;
+using SyncContext.AspNetCore.Routing;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -54,6 +56,10 @@ public static class SyncContextServiceCollectionExtensions
         // outermost middleware, UseExceptionHandler, the developer exception page.
         services.TryAddSingleton<RejectionAnswer>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, RejectionAnswerStartupFilter>());
+
+        // Where ASP.NET Core's Request Delegate Generator built the endpoints (native AOT), sync route handlers are
+        // offloaded when routing picks them; elsewhere the generator intercepts MapGet and this policy applies to nothing.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, AutomaticOffloadPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RejectionExceptionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, RejectionDeveloperPageFilter>());
 

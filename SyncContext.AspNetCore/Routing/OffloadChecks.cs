@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using SyncContext.AspNetCore.Execution;
@@ -20,6 +21,8 @@ internal static class OffloadChecks
     }
 
     /// <summary>Whether a handler with this return type completes asynchronously, and so is left alone.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification =
+        "A GetAwaiter the trimmer removed is called by nobody, ASP.NET Core included, so the type is not awaited there either and is rightly treated as a value.")]
     public static bool IsAwaitable(Type returnType)
         => typeof(Task).IsAssignableFrom(returnType)
            || returnType == typeof(ValueTask)

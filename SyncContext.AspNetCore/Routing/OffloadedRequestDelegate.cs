@@ -131,6 +131,7 @@ internal static class OffloadedRequestDelegate
     }
 
     /// <summary>The typed wrapper: a delegate over <c>OffloadedHandler&lt;..., TResult&gt;.Invoke</c> with the handler's parameter types.</summary>
+    [RequiresUnreferencedCode(TrimmingWarning)]
     [RequiresDynamicCode(TrimmingWarning)]
     private static Delegate Wrap(Delegate handler, OffloadRuntime runtime)
     {

@@ -22,9 +22,47 @@ namespace SyncContext.AspNetCore.Routing;
 /// </remarks>
 internal static class RuntimeOffload
 {
+    /// <summary>
+    /// Offloads the endpoint: by rebuilding its request delegate where reflection is available, otherwise (an app whose
+    /// request delegates the Request Delegate Generator wrote, such as a native AOT one) by running its own request
+    /// delegate on the executor, with no reflection.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
+        "Rebuild is reached only when OffloadMode.RebuildsRequestDelegates is true: never in an app that is trimmed or compiled ahead of time, whose build sets the feature switch to false, so the trimmer removes it.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification =
+        "Rebuild is reached only when OffloadMode.RebuildsRequestDelegates is true, which it never is where dynamic code is unsupported.")]
+    public static void Apply(EndpointBuilder endpoint)
+    {
+        if (OffloadMode.RebuildsRequestDelegates)
+        {
+            Rebuild(endpoint);
+        }
+        else
+        {
+            RunOnExecutor(endpoint);
+        }
+    }
+
+    /// <summary>The endpoint's own request delegate, run on the executor (<see cref="EndpointOnExecutor"/>).</summary>
+    internal static void RunOnExecutor(EndpointBuilder endpoint)
+    {
+        if (endpoint is not RouteEndpointBuilder
+            || OffloadedRequestDelegate.IsDecided(endpoint)
+            || endpoint.RequestDelegate is not { } requestDelegate
+            || endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault() is not { } method
+            || OffloadChecks.IsAwaitable(method.ReturnType))
+        {
+            return;
+        }
+
+        OffloadChecks.EnsureRegistered(endpoint.ApplicationServices);
+        endpoint.RequestDelegate = EndpointOnExecutor.Wrap(requestDelegate, OffloadRuntime.From(endpoint.ApplicationServices), endpoint.Metadata);
+        OffloadedRequestDelegate.MarkDecided(endpoint);
+    }
+
     [RequiresUnreferencedCode(OffloadedRequestDelegate.TrimmingWarning)]
     [RequiresDynamicCode(OffloadedRequestDelegate.TrimmingWarning)]
-    public static void Apply(EndpointBuilder endpoint)
+    private static void Rebuild(EndpointBuilder endpoint)
     {
         // Only minimal-API route handlers carry their MethodInfo; a RequestDelegate endpoint is left alone.
         if (endpoint is not RouteEndpointBuilder route

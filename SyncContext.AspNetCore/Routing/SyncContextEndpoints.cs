@@ -16,13 +16,6 @@ public static class SyncContextEndpoints
 {
     private const string TrimmingWarning = "Binds the handler by reflection, as MapGet does.";
 
-    // MapFallback marks its endpoints with an internal FallbackMetadata singleton; the public mapping API cannot
-    // add it, so it is read once here. Should a later ASP.NET Core drop it, fallbacks simply go without it.
-    private static readonly object? s_fallbackMetadata = typeof(RouteEndpoint).Assembly
-        .GetType("Microsoft.AspNetCore.Routing.FallbackMetadata")?
-        .GetField("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)?
-        .GetValue(null);
-
     /// <summary>
     /// Maps <paramref name="handler"/> exactly as <c>MapMethods</c> would, and runs its body on the executor when it
     /// is synchronous (decided from its return type; an asynchronous handler is mapped untouched). ASP.NET Core builds
@@ -89,9 +82,9 @@ public static class SyncContextEndpoints
         var endpoint = (RouteEndpointBuilder)options!.EndpointBuilder!;
         endpoint.Order = int.MaxValue;
         endpoint.DisplayName = "Fallback " + endpoint.DisplayName; // as MapFallback: its pattern, and " => Method" for method groups
-        if (s_fallbackMetadata is not null)
+        if (FallbackMarker.Instance is { } marker)
         {
-            endpoint.Metadata.Insert(0, s_fallbackMetadata);
+            endpoint.Metadata.Insert(0, marker);
         }
 
         return RequestDelegateFactory.InferMetadata(method, options);
@@ -101,4 +94,16 @@ public static class SyncContextEndpoints
     [RequiresDynamicCode(TrimmingWarning)]
     private static RequestDelegateResult CreateOffloaded(Delegate handler, RequestDelegateFactoryOptions options, RequestDelegateMetadataResult? metadata)
         => OffloadedRequestDelegate.Create(handler, options, metadata);
+
+    // MapFallback marks its endpoints with an internal FallbackMetadata singleton; the public mapping API cannot
+    // add it, so it is read once here. Should a later ASP.NET Core drop it, fallbacks simply go without it. Only the
+    // reflection-based mapping above reads it, hence the annotation.
+    [RequiresUnreferencedCode(TrimmingWarning)]
+    private static class FallbackMarker
+    {
+        public static readonly object? Instance = typeof(RouteEndpoint).Assembly
+            .GetType("Microsoft.AspNetCore.Routing.FallbackMetadata")?
+            .GetField("Instance", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)?
+            .GetValue(null);
+    }
 }

@@ -9,6 +9,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Plugs a synchronous session store into ASP.NET Core's sessions.</summary>
 public static class SyncContextSessionServiceCollectionExtensions
 {
+    // ASP.NET Core's own session support says the same on AddSession, which this calls.
+    internal const string SessionNotTrimmable = "Session State middleware does not currently support trimming or native AOT.";
+
     /// <summary>
     /// Backs ASP.NET Core's sessions (<c>app.UseSession()</c>, <c>HttpContext.Session</c>) with
     /// <typeparamref name="TStore"/>, whose calls run on the SyncContext executor with the request's context.
@@ -23,6 +26,7 @@ public static class SyncContextSessionServiceCollectionExtensions
     /// <typeparam name="TStore">The store, resolved once from the container.</typeparam>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection, for chaining.</returns>
+    [RequiresUnreferencedCode(SessionNotTrimmable)]
     public static IServiceCollection AddSyncSessionStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IServiceCollection services)
         where TStore : class, ISyncSessionStore
     {

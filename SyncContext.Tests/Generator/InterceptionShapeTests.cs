@@ -181,7 +181,7 @@ public class InterceptionShapeTests
     }
 
     [Fact]
-    public void With_the_Request_Delegate_Generator_each_sync_Map_call_is_reported_with_the_fix_and_not_intercepted()
+    public void With_the_Request_Delegate_Generator_sync_Map_calls_are_left_to_it_and_not_reported()
     {
         var compilation = GeneratorHarness.Compile(HandlerShapes.Program(
             """app.MapGet("/", () => "x"); app.MapGroup("/g").MapPost("/", (Todo todo) => todo); app.MapGet("/async", async () => { await Task.Yield(); return "x"; });"""));
@@ -189,9 +189,8 @@ public class InterceptionShapeTests
         var result = GeneratorHarness.Run(compilation, requestDelegateGenerator: true);
 
         result.Source.ShouldBeNull();
-        result.Diagnostics.Length.ShouldBe(2);
-        result.Diagnostics.ShouldAllBe(d => d.Id == "SYNCCTX002" && d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
-        result.Diagnostics.ShouldAllBe(d => d.GetMessage(null).Contains(".OffloadSync() to the endpoint or to its group"));
+        // Two interceptors on one call is CS9153; the runtime offloads these endpoints when routing picks them.
+        result.Diagnostics.ShouldBeEmpty();
         GeneratorHarness.ShouldCompileWithoutErrors(result.Output);
     }
 }

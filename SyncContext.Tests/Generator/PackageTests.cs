@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 
@@ -31,6 +32,15 @@ public class PackageTests
                     $"-p:Version={version}", "--artifacts-path", artifacts, "-nodeReuse:false", "-p:UseSharedCompilation=false");
             }
 
+            ShouldBeCompletePackage(Path.Combine(feed, $"SyncContext.AspNetCore.{version}.nupkg"), "SyncContext.AspNetCore.dll");
+            ShouldBeCompletePackage(Path.Combine(feed, $"SyncContext.Abstractions.{version}.nupkg"), "SyncContext.Abstractions.dll");
+            using (var package = ZipFile.OpenRead(Path.Combine(feed, $"SyncContext.AspNetCore.{version}.nupkg")))
+            {
+                // Under the Roslyn version it is built against, so that an older compiler skips it rather than fail to load it.
+                package.Entries.Select(e => e.FullName).ShouldContain("analyzers/dotnet/roslyn4.14/cs/SyncContext.AspNetCore.Generator.dll");
+                package.Entries.ShouldNotContain(e => e.FullName.StartsWith("analyzers/dotnet/cs/", StringComparison.Ordinal));
+            }
+
             await RunAsync(work.FullName, "new", "web", "-o", app, "-n", "SyncApp", "--no-update-check");
             await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
@@ -60,15 +70,39 @@ public class PackageTests
             await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:EnableSyncContextGenerator=false", "--no-incremental");
             (await GetWhereAsync(app)).ShouldNotStartWith("SyncContext");
 
-            // With ASP.NET Core's own interceptor generator on (as PublishAot sets it), the app still builds and
-            // the call is reported with the fix instead of being intercepted twice (CS9153).
+            // With ASP.NET Core's own interceptor generator on (as PublishAot sets it), the call is left to it (two
+            // interceptors on one call is CS9153), nothing is reported, and the runtime offloads the handler all the same.
             var output = await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:EnableRequestDelegateGenerator=true", "--no-incremental");
-            output.ShouldContain("warning SYNCCTX002");
+            output.ShouldNotContain("warning SYNCCTX");
+            (await GetWhereAsync(app)).ShouldStartWith("SyncContext #");
         }
         finally
         {
             work.Delete(recursive: true);
         }
+    }
+
+    /// <summary>What a package page shows and a debugger needs: README, icon, description, tags, no placeholder URL, symbols.</summary>
+    private static void ShouldBeCompletePackage(string path, string assembly)
+    {
+        using (var package = ZipFile.OpenRead(path))
+        {
+            var entries = package.Entries.Select(e => e.FullName).ToList();
+            entries.ShouldContain("README.md");
+            entries.ShouldContain("icon.png");
+            entries.ShouldContain($"lib/net10.0/{assembly}");
+            var nuspecEntry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+            using var reader = new StreamReader(nuspecEntry.Open());
+            var nuspec = reader.ReadToEnd();
+            nuspec.ShouldContain("<readme>README.md</readme>");
+            nuspec.ShouldContain("<icon>icon.png</icon>");
+            nuspec.ShouldContain("<description>");
+            nuspec.ShouldContain("<tags>");
+            nuspec.ShouldNotContain("example.invalid");
+        }
+
+        using var symbols = ZipFile.OpenRead(Path.ChangeExtension(path, ".snupkg"));
+        symbols.Entries.Select(e => e.FullName).ShouldContain($"lib/net10.0/{Path.ChangeExtension(assembly, ".pdb")}");
     }
 
     private static async Task<string> GetWhereAsync(string app)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +15,14 @@ namespace SyncContext.AspNetCore.Routing.Streaming;
 /// holding either. Each is rebuilt, through the same public factory the handler used, around a value that produces
 /// on the executor; the result writes as it would have.
 /// </summary>
+[UnconditionalSuppressMessage("AOT", "IL3050", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2055", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2060", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2067", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2070", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2111", Justification = LazyResults.RebuildPathOnly)]
 internal static class LazyHttpResults
 {
     private static readonly Type[] s_unions =

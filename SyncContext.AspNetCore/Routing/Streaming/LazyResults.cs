@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
@@ -19,8 +20,18 @@ namespace SyncContext.AspNetCore.Routing.Streaming;
 /// rest, what to do with a value is decided once per declared and runtime type here, so a result that is not lazy
 /// costs a type lookup and allocates nothing.
 /// </remarks>
+[UnconditionalSuppressMessage("AOT", "IL3050", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2055", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2060", Justification = LazyResults.RebuildPathOnly)]
+[UnconditionalSuppressMessage("Trimming", "IL2070", Justification = LazyResults.RebuildPathOnly)]
 internal static class LazyResults
 {
+    /// <summary>Why the reflection here is safe: see <see cref="OffloadMode"/>.</summary>
+    internal const string RebuildPathOnly =
+        "Reached only on the path that rebuilds request delegates (OffloadMode.RebuildsRequestDelegates), which the package's build "
+        + "files switch off, and the trimmer removes, whenever ASP.NET Core's Request Delegate Generator is on (PublishAot, "
+        + "PublishTrimmed). There the endpoint's own delegate runs on the executor and writes lazy results there.";
+
     // Per declared and runtime type: how to make the value produce on the executor, or null to leave it as it is.
     private static readonly ConcurrentDictionary<(Type Declared, Type Runtime), Rewrite?> s_rewrites = new();
 
@@ -38,7 +49,7 @@ internal static class LazyResults
     /// <summary>Rewrites <paramref name="result"/> when it is lazy and the request can reach the executor.</summary>
     public static object? Prepare(Type declared, object? result, HttpContext? httpContext)
     {
-        if (result is null || httpContext is null || !RuntimeFeature.IsDynamicCodeSupported)
+        if (result is null || httpContext is null || !OffloadMode.RebuildsRequestDelegates)
         {
             return result;
         }
