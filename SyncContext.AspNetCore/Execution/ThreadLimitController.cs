@@ -154,10 +154,12 @@ internal sealed class ThreadLimitController
 
     private void Move(double rate)
     {
-        var grow = _growNext ? Limit < Cap : Limit <= Floor;
+        // Up after a kept doubling, down after a failed one; at the cap after growing, stay: blocked work that
+        // completes nothing would halve as readily as it doubled, and fewer threads cannot help it.
+        var grow = _growNext || Limit <= Floor;
         if (grow ? Limit >= Cap : Limit <= Floor)
         {
-            return; // nowhere to go
+            return;
         }
 
         _baseLimit = Limit;

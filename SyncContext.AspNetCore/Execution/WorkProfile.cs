@@ -8,8 +8,9 @@ namespace SyncContext.AspNetCore.Execution;
 /// </summary>
 /// <remarks>
 /// <para>
-/// An item is CPU-bound when it computes for most of the time it is not waiting for a core:
-/// <c>cpu &gt;= 1/2 x (wall - runnable)</c>. Leaving the runnable wait out keeps the answer right when the
+/// Work becomes CPU-bound when its items compute for half the time they are not waiting for a core,
+/// <c>cpu &gt;= 1/2 x (wall - runnable)</c>, and stops being CPU-bound when that share falls below a quarter,
+/// so that one item stalled by a garbage collection or a lock does not flip it back and forth. Leaving the runnable wait out keeps the answer right when the
 /// machine is overloaded, which is exactly when it matters: 64 hashing threads on 2 cores each get a
 /// thirtieth of a core, and their CPU time against wall time alone would call them blocked.
 /// </para>
@@ -88,8 +89,8 @@ internal sealed class WorkProfile
         var wall = Volatile.Read(ref _wallTicks);
         var cpu = Volatile.Read(ref _cpuTicks);
         var wanted = Math.Max(0, wall - Volatile.Read(ref _runnableTicks)); // the time it ran or blocked
-        var cpuBound = wall >= ShortItem.Ticks && cpu > 0 && 2 * cpu >= wanted;
         var was = _cpuBound;
+        var cpuBound = wall >= ShortItem.Ticks && cpu > 0 && (was ? 4 * cpu >= wanted : 2 * cpu >= wanted);
         _cpuBound = cpuBound;
         return was && !cpuBound;
     }
