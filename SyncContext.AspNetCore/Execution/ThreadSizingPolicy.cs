@@ -68,9 +68,10 @@ internal sealed class ThreadSizingPolicy
     /// <param name="now">A clock in milliseconds.</param>
     /// <param name="completed">Items completed since the start.</param>
     /// <param name="backlog">Items waiting with no idle worker to take them, not counting those held back for the CPU budget.</param>
-    public bool Observe(long now, long completed, int backlog)
+    /// <param name="busy">Workers running an item.</param>
+    public bool Observe(long now, long completed, int backlog, int busy)
     {
         var before = _limit.Limit;
-        return _limit.Observe(now, completed, backlog) > before;
+        return _limit.Observe(now, completed, backlog, busy) > before;
     }
 }

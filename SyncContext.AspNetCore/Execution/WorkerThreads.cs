@@ -324,7 +324,7 @@ internal sealed class WorkerThreads
             Volatile.Write(ref _nextObservation, now + ThreadLimitController.SampleInterval);
             var idle = Volatile.Read(ref _idle);
             var backlog = Math.Max(0, Waiting - idle);
-            if (_sizing.Observe(now, Volatile.Read(ref _completed), backlog) && _admission.IsAccepting)
+            if (_sizing.Observe(now, Volatile.Read(ref _completed), backlog, Volatile.Read(ref _running)) && _admission.IsAccepting)
             {
                 // The limit rose: start the threads the backlog needs now, not one per item queued from now on.
                 var start = Math.Min(backlog, _sizing.ThreadLimit - Volatile.Read(ref _threads));

@@ -38,8 +38,9 @@ public class ThreadSizingPolicyTests
     {
         var policy = new ThreadSizingPolicy(minThreads: 0, maxThreads: 16, TimeSpan.FromSeconds(30), new ThreadLimitController(floor: 1, cap: 16, initial: 4));
 
-        policy.Observe(now: 0, completed: 0, backlog: 10).ShouldBeFalse();
-        policy.Observe(now: 100, completed: 4, backlog: 10).ShouldBeTrue();
+        policy.Observe(now: 0, completed: 0, backlog: 10, busy: 4).ShouldBeFalse();
+        policy.Observe(now: 100, completed: 2, backlog: 10, busy: 4).ShouldBeFalse("one sample is half a measurement");
+        policy.Observe(now: 200, completed: 4, backlog: 10, busy: 4).ShouldBeTrue();
 
         policy.ThreadLimit.ShouldBe(8);
     }
