@@ -4,18 +4,44 @@ namespace SyncContext.AspNetCore.Execution;
 public sealed class SyncContextOptions
 {
     /// <summary>
-    /// Gets or sets the most worker threads the executor runs at once: the most synchronous handlers that
+    /// Gets or sets the most worker threads the executor runs at once: the hard cap on synchronous work that
     /// can block at the same time.
     /// </summary>
     /// <remarks>
-    /// Peers pick very different numbers: Quart (via asyncio) min(32, cores + 4), Starlette 40, Quarkus
-    /// max(200, 8 x cores). Python's numbers are low because of the GIL; Quarkus' is high because it has no
-    /// queue limit to push back with. The default here, max(64, 8 x cores), sits below the usual database
-    /// connection pool size (100 in SqlClient and Npgsql), so blocking handlers do not queue a second
-    /// time on the pool, while a blocked thread costs only its stack reservation.
+    /// The executor does not start this many threads: it starts one when an item waits and no worker is free,
+    /// up to a limit that begins at the larger of 64 and 8 times the core count and moves by completions per
+    /// second: doubled while items wait and completions rise with it (work blocked on I/O), halved while
+    /// completions hold without the threads (work waiting for a pool of 32 database connections). Idle threads
+    /// above <see cref="MinThreads"/> exit after <see cref="IdleTimeout"/>. The default cap matches tokio's
+    /// <c>spawn_blocking</c>; a blocked thread costs its stack reservation and little else.
     /// </remarks>
-    /// <value>The default value is the larger of 64 and 8 times <see cref="Environment.ProcessorCount"/>.</value>
-    public int MaxThreads { get; set; } = Math.Max(64, 8 * Environment.ProcessorCount);
+    /// <value>The default value is 512.</value>
+    public int MaxThreads { get; set; } = 512;
+
+    /// <summary>
+    /// Gets or sets the most CPU-bound work items that run at once, so that the other cores stay free for the
+    /// async side of the app (Kestrel, async handlers, the thread pool) however much synchronous work computes.
+    /// </summary>
+    /// <remarks>
+    /// The executor learns which work is CPU-bound as it runs: for each endpoint or delegate it keeps a moving
+    /// average of its items' CPU time against the time they did not wait for a core. Items of CPU-bound work
+    /// beyond the budget wait in the queue (they count against <see cref="QueueLimit"/>) while I/O-bound items
+    /// keep flowing. Items shorter than a quarter of a millisecond are never held. Set it to
+    /// <see cref="Environment.ProcessorCount"/> or more to let synchronous work use every core.
+    /// </remarks>
+    /// <value>The default value is <see cref="Environment.ProcessorCount"/> minus one, and at least 1.</value>
+    public int CpuBudget { get; set; } = Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>
+    /// Gets or sets whether the CPU budget widens to every core while the thread pool has no queued work, and
+    /// narrows to <see cref="CpuBudget"/> as soon as it has some.
+    /// </summary>
+    /// <remarks>
+    /// Off by default: measured on 2 cores (benchmarks/RESULTS.md), async requests arrive in bursts too short for
+    /// the thread pool's queue to show them before they wait behind CPU-bound threads for a time slice.
+    /// </remarks>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool CpuBudgetWorkConserving { get; set; }
 
     /// <summary>Gets or sets how many worker threads are kept alive however idle the executor is.</summary>
     /// <value>

@@ -32,6 +32,11 @@ internal sealed class SyncContextOptionsValidator : IValidateOptions<SyncContext
             yield return $"SyncContextOptions.MinThreads must be between 0 and MaxThreads ({options.MaxThreads}); it is {options.MinThreads}.";
         }
 
+        if (options.CpuBudget < 1)
+        {
+            yield return $"SyncContextOptions.CpuBudget must be at least 1; it is {options.CpuBudget}.";
+        }
+
         if (options.QueueLimit < 0)
         {
             yield return $"SyncContextOptions.QueueLimit must not be negative; it is {options.QueueLimit}.";

@@ -53,9 +53,10 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         var name = value.ThreadNamePrefix;
         _maxThreads = value.MaxThreads;
         _admission = new WorkAdmission(value.QueueLimit, value.MaxThreads, name, log, metrics);
-        _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(value.MinThreads, value.MaxThreads, value.IdleTimeout), value.SpinCount, name, log);
+        var budget = new CpuBudgetGate(new CpuBudgetPolicy(value.CpuBudget, Environment.ProcessorCount, value.CpuBudgetWorkConserving));
+        _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(value.MinThreads, value.MaxThreads, value.IdleTimeout), budget, value.SpinCount, name, log);
         _shutdown = new ExecutorShutdown(this, _admission, _workers, name, log);
-        metrics?.Observe(this);
+        metrics?.Observe(this, _workers);
         _workers.StartMinimum();
     }
 
@@ -73,6 +74,9 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => _maxThreads;
+
+    /// <summary>Gets the workers, for tests of what they learnt.</summary>
+    internal WorkerThreads Workers => _workers;
 
     /// <summary>Waits until every worker thread has exited, for tests and orderly disposal.</summary>
     /// <returns>A task that completes when no worker thread is left.</returns>
@@ -267,13 +271,17 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         return task;
     }
 
-    private sealed class StatefulWork<TState>(Action<TState> work, TState state)
+    private sealed class StatefulWork<TState>(Action<TState> work, TState state) : IKeyedWork
     {
+        public object WorkKey => work.Method;
+
         public void Invoke() => work(state);
     }
 
-    private sealed class StatefulWork<TState, TResult>(Func<TState, TResult> work, TState state)
+    private sealed class StatefulWork<TState, TResult>(Func<TState, TResult> work, TState state) : IKeyedWork
     {
+        public object WorkKey => work.Method;
+
         public TResult Invoke() => work(state);
     }
 }

@@ -1,21 +1,33 @@
 namespace SyncContext.AspNetCore.Execution;
 
 /// <summary>
-/// Decides when the executor starts a worker thread and when an idle one may retire. It knows nothing of
-/// threads: it is fed counts and how long a worker has idled, and answers, so it is tested with made-up
-/// numbers.
+/// Decides when the executor starts a worker thread and when one retires. It knows nothing of threads: it is
+/// fed counts, a clock and how long a worker has idled, and answers, so it is tested with made-up numbers.
 /// </summary>
+/// <remarks>
+/// Threads start at once when items wait and no worker is free, up to a limit that
+/// <see cref="ThreadLimitController"/> moves by completions per second between <see cref="MinThreads"/> (or the
+/// core count) and <see cref="MaxThreads"/>, the user's hard cap. A worker above the limit retires when it
+/// finishes its item; one above <see cref="MinThreads"/> retires after idling for <see cref="IdleTimeout"/>.
+/// </remarks>
 internal sealed class ThreadSizingPolicy
 {
+    /// <summary>The limit the controller starts from: the executor's fixed size before threads grew on demand.</summary>
+    internal static readonly int InitialLimit = Math.Max(64, 8 * Environment.ProcessorCount);
+
+    private readonly ThreadLimitController _limit;
+
     /// <summary>Creates the policy.</summary>
     /// <param name="minThreads">Workers kept however idle the executor is.</param>
     /// <param name="maxThreads">The hard cap on workers.</param>
     /// <param name="idleTimeout">How long a worker above <paramref name="minThreads"/> idles before it may retire.</param>
-    public ThreadSizingPolicy(int minThreads, int maxThreads, TimeSpan idleTimeout)
+    /// <param name="limit">The controller of the thread limit; by default one from the core count to <paramref name="maxThreads"/>, starting at <see cref="InitialLimit"/>.</param>
+    public ThreadSizingPolicy(int minThreads, int maxThreads, TimeSpan idleTimeout, ThreadLimitController? limit = null)
     {
         MinThreads = minThreads;
         MaxThreads = maxThreads;
         IdleTimeout = idleTimeout;
+        _limit = limit ?? new ThreadLimitController(Math.Max(minThreads, Environment.ProcessorCount), maxThreads, InitialLimit);
     }
 
     /// <summary>Gets the number of workers kept however idle the executor is.</summary>
@@ -27,16 +39,19 @@ internal sealed class ThreadSizingPolicy
     /// <summary>Gets how long an idle worker waits for work before it asks <see cref="MayRetire"/>.</summary>
     public TimeSpan IdleTimeout { get; }
 
+    /// <summary>Gets how many workers may run now, at most <see cref="MaxThreads"/>.</summary>
+    public int ThreadLimit => Math.Max(MinThreads, _limit.Limit);
+
     /// <summary>
     /// Whether waiting work needs one more worker: more items wait than there are idle workers to take them
-    /// (waking one of those is the handoff's job, not a new thread's), and the cap is not reached.
+    /// (waking one of those is the handoff's job, not a new thread's), and the limit is not reached.
     /// </summary>
     /// <param name="threads">Workers alive.</param>
-    /// <param name="waiting">Items queued and not yet taken.</param>
+    /// <param name="waiting">Items queued and not yet taken, not counting those held back for the CPU budget.</param>
     /// <param name="idle">Workers waiting for work, spinning or parked.</param>
-    public bool ShouldStartThread(int threads, int waiting, int idle) => waiting > idle && CanStartThread(threads);
+    public bool ShouldStartThread(int threads, int waiting, int idle) => waiting > idle && threads < ThreadLimit;
 
-    /// <summary>Whether one more worker fits under the cap.</summary>
+    /// <summary>Whether one more worker fits under the hard cap, for the workers kept however idle the executor is.</summary>
     /// <param name="threads">Workers alive.</param>
     public bool CanStartThread(int threads) => threads < MaxThreads;
 
@@ -44,4 +59,19 @@ internal sealed class ThreadSizingPolicy
     /// <param name="threads">Workers alive, the asking one included.</param>
     /// <param name="idleFor">How long the asking worker has waited for work.</param>
     public bool MayRetire(int threads, TimeSpan idleFor) => idleFor >= IdleTimeout && threads > MinThreads;
+
+    /// <summary>Whether a worker that just finished an item should exit because the limit came down below the threads alive.</summary>
+    /// <param name="threads">Workers alive, the asking one included.</param>
+    public bool ShouldRetireAfterItem(int threads) => threads > ThreadLimit;
+
+    /// <summary>Feeds the limit controller; returns whether the limit rose, so threads should start for the backlog.</summary>
+    /// <param name="now">A clock in milliseconds.</param>
+    /// <param name="completed">Items completed since the start.</param>
+    /// <param name="backlog">Items waiting with no idle worker to take them, not counting those held back for the CPU budget.</param>
+    /// <param name="busy">Workers running an item.</param>
+    public bool Observe(long now, long completed, int backlog, int busy)
+    {
+        var before = _limit.Limit;
+        return _limit.Observe(now, completed, backlog, busy) > before;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SyncContext.AspNetCore.Diagnostics;
 
@@ -9,9 +10,18 @@ namespace SyncContext.AspNetCore.Execution;
 /// <see cref="ThreadSizingPolicy"/> says, handing queued items to them, and the loop each one runs.
 /// </summary>
 /// <remarks>
+/// <para>
 /// One idle worker at a time spins briefly before it parks on a semaphore; the others park at once. A
 /// queued item is handed to the spinning worker if there is one, and otherwise releases one permit, which
 /// wakes at most one parked worker.
+/// </para>
+/// <para>
+/// A worker measures each item it runs (wall time, and for long or new work its thread's CPU time and
+/// run-queue wait) into the item's <see cref="WorkProfile"/>. An item whose work is CPU-bound passes
+/// <see cref="CpuBudgetGate"/> first and waits there while the budget is spent; the worker goes on with other
+/// items. Completions and the backlog feed the thread limit once per sample interval, from whichever thread
+/// queues or finishes an item first.
+/// </para>
 /// </remarks>
 internal sealed class WorkerThreads
 {
@@ -28,6 +38,8 @@ internal sealed class WorkerThreads
     private readonly SyncExecutor _executor;
     private readonly WorkAdmission _admission;
     private readonly ThreadSizingPolicy _sizing;
+    private readonly CpuBudgetGate _budget;
+    private readonly WorkProfiles _profiles = new();
     private readonly int _spinCount;
     private readonly string _name;
     private readonly ILogger _logger;
@@ -38,12 +50,16 @@ internal sealed class WorkerThreads
     private int _running;
     private int _nextThreadId;
     private int _finishedWhileStopping;
+    private long _completed;
+    private long _nextObservation;
+    private int _observing;
 
-    public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, int spinCount, string name, ILogger logger)
+    public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, CpuBudgetGate budget, int spinCount, string name, ILogger logger)
     {
         _executor = executor;
         _admission = admission;
         _sizing = sizing;
+        _budget = budget;
         _spinCount = spinCount;
         _name = name;
         _logger = logger;
@@ -57,6 +73,21 @@ internal sealed class WorkerThreads
 
     /// <summary>Gets the number of items the workers are running now.</summary>
     public int RunningCount => Volatile.Read(ref _running);
+
+    /// <summary>Gets the number of CPU-bound items running now, at most the CPU budget.</summary>
+    public int CpuBoundRunningCount => _budget.RunningCount;
+
+    /// <summary>Gets the number of CPU-bound items held back while the CPU budget is spent.</summary>
+    public int HeldCount => _budget.HeldCount;
+
+    /// <summary>Gets the most CPU-bound items that run at once now.</summary>
+    public int CpuBudget => _budget.Policy.CurrentBudget(_budget.Policy.WorkConserving ? ThreadPool.PendingWorkItemCount : 0);
+
+    /// <summary>Gets how many workers may run now: the limit the sizing policy moves under MaxThreads.</summary>
+    public int ThreadLimit => _sizing.ThreadLimit;
+
+    /// <summary>Gets the profiles of the work seen, for tests.</summary>
+    internal WorkProfiles Profiles => _profiles;
 
     /// <summary>Gets the number of items the workers finished since the executor stopped admitting work.</summary>
     public int FinishedWhileStopping => Volatile.Read(ref _finishedWhileStopping);
@@ -77,7 +108,13 @@ internal sealed class WorkerThreads
     public void Enqueue(Task task)
     {
         _queue.Enqueue(task);
+        Signal();
+        ObserveIfDue();
+    }
 
+    /// <summary>Makes sure a worker takes the item just queued: a handoff, a permit, and a new thread if none is free.</summary>
+    private void Signal()
+    {
         // A spinning worker is handed the item directly: no lock, no wake-up. Otherwise a permit wakes at
         // most one parked worker.
         if (Interlocked.CompareExchange(ref _spinner, SpinnerHanded, SpinnerWaiting) != SpinnerWaiting)
@@ -87,16 +124,19 @@ internal sealed class WorkerThreads
 
         // Waking one worker is the spinner's or the semaphore's job; a new thread is needed only when more
         // items wait than there are workers free to take them.
-        if (_sizing.ShouldStartThread(Volatile.Read(ref _threads), _admission.QueueLength, Volatile.Read(ref _idle)))
+        if (_sizing.ShouldStartThread(Volatile.Read(ref _threads), Waiting, Volatile.Read(ref _idle)))
         {
             TryStartWorker(force: false);
         }
     }
 
+    /// <summary>Items queued for a thread: the admitted ones no worker took, less those held back for the CPU budget.</summary>
+    private int Waiting => _admission.QueueLength - _budget.HeldCount;
+
     /// <summary>Takes a queued item away from the workers, for shutdown to fail it.</summary>
     public bool TryTakeQueued([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task? task)
     {
-        if (_queue.TryDequeue(out task))
+        if (_queue.TryDequeue(out task) || _budget.TryTakeAny(out task))
         {
             _admission.Release();
             return true;
@@ -105,8 +145,8 @@ internal sealed class WorkerThreads
         return false;
     }
 
-    /// <summary>A snapshot of the queued items, for debuggers.</summary>
-    public Task[] QueuedSnapshot() => _queue.ToArray();
+    /// <summary>A snapshot of the queued items, held ones included, for debuggers.</summary>
+    public Task[] QueuedSnapshot() => [.. _queue, .. _budget.HeldSnapshot()];
 
     /// <summary>Wakes every parked worker so that each sees the executor is abandoning and exits.</summary>
     public void ReleaseAll() => _work.Release(_sizing.MaxThreads);
@@ -116,7 +156,7 @@ internal sealed class WorkerThreads
         while (true)
         {
             var threads = Volatile.Read(ref _threads);
-            if (!_sizing.CanStartThread(threads) || (!force && !_admission.IsAccepting))
+            if (!(force ? _sizing.CanStartThread(threads) : threads < _sizing.ThreadLimit) || (!force && !_admission.IsAccepting))
             {
                 return false;
             }
@@ -141,11 +181,23 @@ internal sealed class WorkerThreads
     private void WorkerLoop()
     {
         t_owner = this;
+        using var clock = ThreadRunClock.ForCurrentThread();
         var retired = false;
         try
         {
             while (true)
             {
+                // A CPU-bound item that finished gave back its slot: the oldest held item goes before new work.
+                if (!_admission.IsAbandoning && _budget.TryTakeHeld(out var held))
+                {
+                    if (retired = Run(held, _profiles.Of(held), cpuSlot: true, clock))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
                 var wake = WaitForWork();
                 if (wake != Wake.Work)
                 {
@@ -153,7 +205,7 @@ internal sealed class WorkerThreads
 
                     // An item queued while this worker was timing out counted it as idle and started no thread;
                     // now that it no longer counts, make sure that item gets a worker.
-                    if (retired && !_queue.IsEmpty && _sizing.ShouldStartThread(Volatile.Read(ref _threads), _admission.QueueLength, Volatile.Read(ref _idle)))
+                    if (retired && !_queue.IsEmpty && _sizing.ShouldStartThread(Volatile.Read(ref _threads), Waiting, Volatile.Read(ref _idle)))
                     {
                         TryStartWorker(force: false);
                     }
@@ -167,21 +219,21 @@ internal sealed class WorkerThreads
                     continue;
                 }
 
-                _admission.Release();
-                Interlocked.Increment(ref _running);
-                try
+                var profile = _profiles.Of(task);
+                var cpuSlot = false;
+                if (profile.IsCpuBound)
                 {
-                    _executor.Execute(task);
-                }
-                finally
-                {
-                    // Counted before the item stops counting as running, so shutdown never misses one between the two.
-                    if (_admission.ShutdownBegun)
+                    if (!_budget.TryEnter(task))
                     {
-                        Interlocked.Increment(ref _finishedWhileStopping);
+                        continue; // held: a CPU-bound item that finishes hands it a slot
                     }
 
-                    Interlocked.Decrement(ref _running);
+                    cpuSlot = true;
+                }
+
+                if (retired = Run(task, profile, cpuSlot, clock))
+                {
+                    return;
                 }
             }
         }
@@ -194,6 +246,112 @@ internal sealed class WorkerThreads
                 _allWorkersExited.TrySetResult();
             }
         }
+    }
+
+    /// <summary>Runs one item, measures it into its profile; <see langword="true"/> when this worker retired afterwards.</summary>
+    private bool Run(Task task, WorkProfile profile, bool cpuSlot, ThreadRunClock clock)
+    {
+        _admission.Release();
+        Interlocked.Increment(ref _running);
+        TimeSpan cpuBefore = default, runnableBefore = default;
+        var measured = profile.NeedsCpuMeasurement && clock.TryRead(out cpuBefore, out runnableBefore);
+        var started = Stopwatch.GetTimestamp();
+        bool released;
+        try
+        {
+            _executor.Execute(task);
+        }
+        finally
+        {
+            var wall = Stopwatch.GetElapsedTime(started);
+            released = measured && clock.TryRead(out var cpuAfter, out var runnableAfter)
+                ? profile.Record(wall, cpuAfter - cpuBefore, runnableAfter - runnableBefore)
+                : profile.RecordWallTime(wall);
+
+            if (cpuSlot)
+            {
+                _budget.Exit();
+            }
+
+            // Counted before the item stops counting as running, so shutdown never misses one between the two.
+            if (_admission.ShutdownBegun)
+            {
+                Interlocked.Increment(ref _finishedWhileStopping);
+            }
+
+            Interlocked.Increment(ref _completed);
+            Interlocked.Decrement(ref _running);
+        }
+
+        if (released)
+        {
+            RequeueNoLongerCpuBound();
+        }
+
+        ObserveIfDue();
+
+        // A worker that gave back a CPU slot looks at the held items before anything else, so it never retires here.
+        return !cpuSlot && TryRetireAboveLimit();
+    }
+
+    /// <summary>Work that stopped being CPU-bound no longer waits for the budget: its held items go back to the queue.</summary>
+    private void RequeueNoLongerCpuBound()
+    {
+        var released = _budget.TakeReleased(task => _profiles.Of(task).IsCpuBound);
+        if (released is null)
+        {
+            return;
+        }
+
+        foreach (var task in released)
+        {
+            _queue.Enqueue(task); // its place in the admission's count was never given back
+            Signal();
+        }
+    }
+
+    /// <summary>Feeds the thread limit once per sample interval, from whichever thread comes first; starts threads when it rose.</summary>
+    private void ObserveIfDue()
+    {
+        var now = Environment.TickCount64;
+        if (now < Volatile.Read(ref _nextObservation) || Interlocked.Exchange(ref _observing, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            Volatile.Write(ref _nextObservation, now + ThreadLimitController.SampleInterval);
+            var idle = Volatile.Read(ref _idle);
+            var backlog = Math.Max(0, Waiting - idle);
+            if (_sizing.Observe(now, Volatile.Read(ref _completed), backlog, Volatile.Read(ref _running)) && _admission.IsAccepting)
+            {
+                // The limit rose: start the threads the backlog needs now, not one per item queued from now on.
+                var start = Math.Min(backlog, _sizing.ThreadLimit - Volatile.Read(ref _threads));
+                for (var i = 0; i < start && TryStartWorker(force: false); i++)
+                {
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _observing, 0);
+        }
+    }
+
+    /// <summary>Retires this worker when the thread limit came down below the threads alive.</summary>
+    private bool TryRetireAboveLimit()
+    {
+        var threads = Volatile.Read(ref _threads);
+        if (threads > _sizing.MinThreads
+            && _sizing.ShouldRetireAfterItem(threads)
+            && Interlocked.CompareExchange(ref _threads, threads - 1, threads) == threads)
+        {
+            Log.WorkerRetired(_logger, Thread.CurrentThread.Name, threads - 1);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Takes one permit or handed item, or says why this worker should exit instead.</summary>

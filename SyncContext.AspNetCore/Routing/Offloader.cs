@@ -46,8 +46,11 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
 
 /// <summary>One call of a handler with its arguments, as it travels to the worker.</summary>
 /// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/>.</typeparam>
-internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner)
+internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : IKeyedWork
 {
+    /// <summary>Gets the endpoint's offloader, so that the executor learns each endpoint's work on its own.</summary>
+    public object WorkKey => owner;
+
     /// <summary>Runs on the worker, inside the request's execution context.</summary>
     public TResult Run()
     {

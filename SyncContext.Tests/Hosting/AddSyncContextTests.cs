@@ -51,6 +51,28 @@ public class AddSyncContextTests
         error.Message.ShouldContain($"SyncContextOptions.{option}");
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public async Task A_CpuBudget_below_one_fails_when_the_host_starts(int budget)
+    {
+        await using var app = CreateApp(services => services.AddSyncContext(o => o.CpuBudget = budget));
+
+        var error = await Should.ThrowAsync<OptionsValidationException>(app.StartAsync());
+
+        error.Message.ShouldContain("SyncContextOptions.CpuBudget");
+    }
+
+    [Fact]
+    public void The_defaults_cap_threads_at_512_and_leave_one_core_to_async_work()
+    {
+        var options = new SyncContextOptions();
+
+        options.MaxThreads.ShouldBe(512);
+        options.CpuBudget.ShouldBe(Math.Max(1, Environment.ProcessorCount - 1));
+        options.CpuBudgetWorkConserving.ShouldBeFalse();
+    }
+
     [Fact]
     public async Task Setting_only_MaxThreads_below_the_core_count_is_valid()
     {

@@ -1,0 +1,133 @@
+namespace SyncContext.AspNetCore.Execution;
+
+/// <summary>
+/// Holds CPU-bound items back while the CPU budget is spent, and hands them out, oldest first, as CPU-bound
+/// items finish. It asks <see cref="CpuBudgetPolicy"/>; I/O-bound items never pass through it.
+/// </summary>
+/// <remarks>
+/// Nothing is ever held while a slot is free: an item is held only while CPU-bound items fill the budget, and
+/// each of them, when it finishes, gives its slot back and looks here again before it waits for new work. So a
+/// held item always has a running CPU-bound item that will hand it a slot. The lock is taken only for
+/// CPU-bound items, which run for a quarter of a millisecond or more.
+/// </remarks>
+internal sealed class CpuBudgetGate
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<Task> _held = new();
+    private readonly CpuBudgetPolicy _policy;
+    private int _running;
+    private volatile int _heldCount;
+
+    public CpuBudgetGate(CpuBudgetPolicy policy) => _policy = policy;
+
+    /// <summary>Gets the policy the gate asks.</summary>
+    public CpuBudgetPolicy Policy => _policy;
+
+    /// <summary>Gets the number of CPU-bound items running.</summary>
+    public int RunningCount => Volatile.Read(ref _running);
+
+    /// <summary>Gets the number of items held back for the budget.</summary>
+    public int HeldCount => _heldCount;
+
+    /// <summary>Takes a slot for <paramref name="task"/>, or holds it back; <see langword="true"/> when it may run now.</summary>
+    public bool TryEnter(Task task)
+    {
+        lock (_lock)
+        {
+            // First come, first served: a new item does not overtake held ones.
+            if (_held.Count == 0 && _policy.MayStart(_running, PoolPending()))
+            {
+                _running++;
+                return true;
+            }
+
+            _held.Enqueue(task);
+            _heldCount = _held.Count;
+            return false;
+        }
+    }
+
+    /// <summary>Takes a slot and the oldest held item, if the budget allows one more.</summary>
+    public bool TryTakeHeld([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task? task)
+    {
+        task = null;
+        if (_heldCount == 0)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            if (_held.Count == 0 || !_policy.MayStart(_running, PoolPending()))
+            {
+                return false;
+            }
+
+            _running++;
+            task = _held.Dequeue();
+            _heldCount = _held.Count;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back the slot of a CPU-bound item that finished.</summary>
+    public void Exit()
+    {
+        lock (_lock)
+        {
+            _running--;
+        }
+    }
+
+    /// <summary>Takes back the held items that <paramref name="stillHeld"/> says may go, to be queued as I/O-bound work.</summary>
+    public List<Task>? TakeReleased(Func<Task, bool> stillHeld)
+    {
+        if (_heldCount == 0)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            List<Task>? released = null;
+            var count = _held.Count;
+            for (var i = 0; i < count; i++)
+            {
+                var task = _held.Dequeue();
+                if (stillHeld(task))
+                {
+                    _held.Enqueue(task); // goes round once, so the order of those still held is kept
+                }
+                else
+                {
+                    (released ??= []).Add(task);
+                }
+            }
+
+            _heldCount = _held.Count;
+            return released;
+        }
+    }
+
+    /// <summary>Takes a held item without a slot, for shutdown to fail it.</summary>
+    public bool TryTakeAny([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task? task)
+    {
+        lock (_lock)
+        {
+            var taken = _held.TryDequeue(out task);
+            _heldCount = _held.Count;
+            return taken;
+        }
+    }
+
+    /// <summary>A snapshot of the held items, for debuggers.</summary>
+    public Task[] HeldSnapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _held];
+        }
+    }
+
+    private long PoolPending() => _policy.WorkConserving ? ThreadPool.PendingWorkItemCount : 0;
+}

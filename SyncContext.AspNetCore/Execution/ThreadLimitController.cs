@@ -1,0 +1,226 @@
+namespace SyncContext.AspNetCore.Execution;
+
+/// <summary>
+/// Finds how many worker threads waiting work needs, between a floor and the hard cap, by completions per
+/// second: while items wait for a thread it doubles the limit and keeps the step if completions rose, and
+/// halves it and keeps the step if they held, so blocked work gets threads in about half a second and a
+/// pool of 32 connections gets about 32. It is fed a clock, a completion count and a backlog and knows
+/// nothing of threads, so it is tested with made-up samples.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The .NET thread pool's hill climbing (<c>PortableThreadPool.HillClimbing</c>) is the model: the signal is
+/// throughput, a move is kept only when the signal says so, and a failed move is waited out before it is
+/// tried again. It superimposes a slow wave on the thread count and reads the throughput's answer at that
+/// wave's frequency, which needs many samples of up to 200 ms and moves a few threads at a time; that is right
+/// for the pool's mix of short items, and far too slow for 256 requests blocked for 100 ms each. Here the CPU
+/// budget already keeps CPU-bound work from asking for threads, so the moves are doublings and halvings every
+/// two samples of <see cref="SampleInterval"/> (one to let the new threads start, one to measure).
+/// </para>
+/// <para>
+/// Without a backlog, and with threads to spare, nothing is learnt (completions follow the offered load, not the
+/// threads) and the limit stays where it is; idle threads retire on their own timeout. Without a backlog but with
+/// every thread busy, only a halving is tried, and after a failed one the limit rests for
+/// <see cref="HoldAfterFailedShrink"/> samples, so work that needs all its threads loses a few percent to the probes.
+/// </para>
+/// </remarks>
+internal sealed class ThreadLimitController
+{
+    /// <summary>How long one measurement lasts.</summary>
+    public const long SampleInterval = 100; // milliseconds
+
+    /// <summary>Samples one measurement adds up: completions come in bursts (32 connections freed together), so one sample is too noisy.</summary>
+    public const int SamplesPerMeasurement = 2;
+
+    /// <summary>A doubling is kept when completions rise by this factor at least.</summary>
+    public const double GainToGrow = 1.3;
+
+    /// <summary>A halving is kept when completions stay above this share of what they were: ties go to fewer threads.</summary>
+    public const double ShareToShrink = 0.75;
+
+    /// <summary>Samples waited out after a rejected doubling before the next try.</summary>
+    public const int HoldAfterFailedGrowth = 5;
+
+    /// <summary>Samples waited out after a rejected halving before the next try.</summary>
+    public const int HoldAfterFailedShrink = 50;
+
+    private Phase _phase;
+    private bool _growNext = true;
+    private int _settle;
+    private int _hold;
+    private int _baseLimit;
+    private double _baseRate;
+    private long _lastTime;
+    private long _lastCompleted;
+    private long _windowCompleted;
+    private long _windowTime;
+    private int _windowSamples;
+    private bool _started;
+
+    /// <summary>Creates the controller.</summary>
+    /// <param name="floor">The lowest limit it sets.</param>
+    /// <param name="cap">The highest limit it sets: the user's <c>MaxThreads</c>.</param>
+    /// <param name="initial">The limit it starts from.</param>
+    public ThreadLimitController(int floor, int cap, int initial)
+    {
+        Floor = Math.Clamp(floor, 1, cap);
+        Cap = cap;
+        Limit = Math.Clamp(initial, Floor, cap);
+    }
+
+    /// <summary>Gets the lowest limit.</summary>
+    public int Floor { get; }
+
+    /// <summary>Gets the highest limit.</summary>
+    public int Cap { get; }
+
+    /// <summary>Gets how many threads may run now.</summary>
+    public int Limit { get; private set; }
+
+    /// <summary>Feeds one observation; returns the limit, changed at most once per <see cref="SampleInterval"/>.</summary>
+    /// <param name="now">A clock in milliseconds.</param>
+    /// <param name="completed">Items completed since the start, a running count.</param>
+    /// <param name="backlog">Items waiting for a thread (not those held back for the CPU budget).</param>
+    /// <param name="busy">Threads running an item.</param>
+    public int Observe(long now, long completed, int backlog, int busy)
+    {
+        if (!_started)
+        {
+            _started = true;
+            _lastTime = now;
+            _lastCompleted = completed;
+            return Limit;
+        }
+
+        var elapsed = now - _lastTime;
+        if (elapsed < SampleInterval)
+        {
+            return Limit;
+        }
+
+        var done = completed - _lastCompleted;
+        _lastTime = now;
+        _lastCompleted = completed;
+
+        if (_settle > 0)
+        {
+            _settle--; // the threads of the last move are still starting: this sample says nothing about it
+            return Limit;
+        }
+
+        _windowCompleted += done;
+        _windowTime += elapsed;
+        if (++_windowSamples < SamplesPerMeasurement)
+        {
+            return Limit;
+        }
+
+        var rate = _windowCompleted * 1000.0 / _windowTime;
+        _windowCompleted = _windowTime = _windowSamples = 0;
+
+        switch (_phase)
+        {
+            case Phase.Growing:
+                if (rate >= _baseRate * GainToGrow)
+                {
+                    _phase = Phase.Steady;
+                    _growNext = true;
+                    if (backlog > 0)
+                    {
+                        Move(rate); // still short of threads: climb on at once
+                    }
+                }
+                else
+                {
+                    Revert(grow: false, HoldAfterFailedGrowth);
+                }
+
+                break;
+
+            case Phase.Shrinking:
+                if (_baseRate > 0 && rate >= _baseRate * ShareToShrink) // nothing completing says nothing about fewer threads
+                {
+                    _phase = Phase.Steady;
+                    _growNext = false;
+                    if (backlog > 0)
+                    {
+                        Move(rate);
+                    }
+                }
+                else
+                {
+                    Revert(grow: true, HoldAfterFailedShrink);
+                }
+
+                break;
+
+            default:
+                // Without a backlog more threads would get no work; while every thread is busy, fewer may do as
+                // well (256 requests each holding a thread while they queue for 32 connections). Otherwise the
+                // rate follows the load, not the threads, and there is nothing to learn.
+                var saturated = busy >= Limit;
+                if (backlog == 0 && !saturated)
+                {
+                    break;
+                }
+
+                if (_hold > 0)
+                {
+                    _hold--;
+                    break;
+                }
+
+                if (backlog == 0)
+                {
+                    _growNext = false;
+                }
+
+                Move(rate);
+                break;
+        }
+
+        return Limit;
+    }
+
+    private void Move(double rate)
+    {
+        // Up after a kept doubling, down after a failed one.
+        var grow = _growNext || Limit <= Floor;
+        if (grow && Limit >= Cap)
+        {
+            // Nothing above: look below after a while, in case the climb here was noise.
+            _growNext = false;
+            _hold = HoldAfterFailedGrowth;
+            return;
+        }
+
+        if (!grow && Limit <= Floor)
+        {
+            return;
+        }
+
+        _windowCompleted = _windowTime = _windowSamples = 0;
+        _baseLimit = Limit;
+        _baseRate = rate;
+        Limit = grow ? (int)Math.Min(Cap, 2L * Limit) : Math.Max(Floor, Limit / 2);
+        _phase = grow ? Phase.Growing : Phase.Shrinking;
+        _settle = 1;
+    }
+
+    private void Revert(bool grow, int hold)
+    {
+        _windowCompleted = _windowTime = _windowSamples = 0;
+        Limit = _baseLimit;
+        _phase = Phase.Steady;
+        _growNext = grow;
+        _hold = hold;
+        _settle = 1;
+    }
+
+    private enum Phase
+    {
+        Steady,
+        Growing,
+        Shrinking,
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using SyncContext.AspNetCore.Execution;
+
+namespace SyncContext.Tests.Execution;
+
+public class ExecutorCpuBudgetTests
+{
+    private static SyncExecutor Create(int cpuBudget) => new(Options.Create(new SyncContextOptions
+    {
+        MaxThreads = 8,
+        MinThreads = 0,
+        CpuBudget = cpuBudget,
+        SpinCount = 0,
+    }));
+
+    private static bool HasCpuClock => OperatingSystem.IsLinux() || OperatingSystem.IsWindows();
+
+    [Fact]
+    public async Task CPU_bound_work_runs_at_most_CpuBudget_items_at_once_and_every_item_completes()
+    {
+        if (!HasCpuClock)
+        {
+            return;
+        }
+
+        using var executor = Create(cpuBudget: 2);
+        var running = 0;
+        var most = 0;
+        void Hash()
+        {
+            CpuWork.RaiseTo(ref most, Interlocked.Increment(ref running));
+            CpuWork.Compute(TimeSpan.FromMilliseconds(3));
+            Interlocked.Decrement(ref running);
+        }
+
+        await executor.RunAsync(Hash).WaitAsync(TestHosts.HangGuard); // learnt: CPU-bound
+        most = 0;
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => executor.RunAsync(Hash))).WaitAsync(TestHosts.HangGuard);
+
+        most.ShouldBeInRange(1, 2);
+        executor.Workers.HeldCount.ShouldBe(0);
+        executor.QueueLength.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Held_CPU_bound_items_are_let_go_at_once_when_their_work_turns_out_to_block()
+    {
+        if (!HasCpuClock)
+        {
+            return;
+        }
+
+        using var executor = Create(cpuBudget: 1);
+        using var release = new ManualResetEventSlim();
+        var blocks = false;
+        var blocked = 0;
+        void Work()
+        {
+            if (!Volatile.Read(ref blocks))
+            {
+                CpuWork.Compute(TimeSpan.FromMilliseconds(3));
+                return;
+            }
+
+            // The first blocking item finishes on its own; the ones after it wait for the test.
+            var n = Interlocked.Increment(ref blocked);
+            Thread.Sleep(150);
+            if (n > 1)
+            {
+                release.Wait(TestHosts.HangGuard);
+            }
+        }
+
+        await executor.RunAsync(Work).WaitAsync(TestHosts.HangGuard); // learnt: CPU-bound
+        Volatile.Write(ref blocks, true);
+        var first = executor.RunAsync(Work);
+        var held = Enumerable.Range(0, 2).Select(_ => executor.RunAsync(Work)).ToList();
+        await TestHosts.WaitUntilAsync(() => executor.Workers.HeldCount == 2, "two items to be held behind the one in the budget");
+        executor.Workers.CpuBoundRunningCount.ShouldBe(1);
+
+        // The first item blocks for 150 ms with its CPU idle: from its sample on the work is I/O-bound, and the
+        // two held items run side by side; held one after the other, the second would wait for the third forever.
+        await TestHosts.WaitUntilAsync(() => Volatile.Read(ref blocked) == 3, "the two held items to run at once");
+        release.Set();
+        await Task.WhenAll([first, .. held]).WaitAsync(TestHosts.HangGuard);
+    }
+}

@@ -1,0 +1,124 @@
+using SyncContext.AspNetCore.Execution;
+
+namespace SyncContext.Tests.Execution;
+
+public class ThreadLimitControllerTests
+{
+    private const int Clients = 256;
+
+    /// <summary>Thread.Sleep(100) per request: each thread completes ten a second.</summary>
+    private static double Blocked(int threads) => 10.0 * threads;
+
+    /// <summary>Each request holds one of 32 pooled connections for 100 ms: threads beyond 32 only wait.</summary>
+    private static double PoolOf32(int threads) => 10.0 * Math.Min(threads, 32);
+
+    private static int Backlog(int threads) => Math.Max(0, Clients - threads);
+
+    [Fact]
+    public void Blocked_work_with_requests_waiting_gets_the_threads_it_needs_within_half_a_second_and_keeps_them()
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var run = new Simulation(controller, Blocked, Backlog);
+
+        var reached = run.StepUntil(() => controller.Limit >= Clients, TimeSpan.FromSeconds(5));
+        run.Step(TimeSpan.FromSeconds(10));
+
+        reached.ShouldBeLessThanOrEqualTo(TimeSpan.FromMilliseconds(500));
+        run.Limits.Skip(run.Limits.Count - 100).Count(limit => limit == Clients).ShouldBeGreaterThanOrEqualTo(90, "a halving is tried now and then, and undone");
+    }
+
+    [Fact]
+    public void Work_behind_a_pool_of_32_connections_settles_at_32_threads_never_above_128_and_keeps_the_pools_throughput()
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var run = new Simulation(controller, PoolOf32, Backlog);
+
+        run.Step(TimeSpan.FromSeconds(20));
+
+        run.Limits.Max().ShouldBeLessThanOrEqualTo(128);
+        var settled = run.Limits.Skip(run.Limits.Count / 2).ToList();
+        settled.Count(limit => limit == 32).ShouldBeGreaterThan(settled.Count * 3 / 4);
+        run.CompletionsPerSecond.ShouldBeGreaterThanOrEqualTo(300, "the probes cost less than a tenth of the pool's 320 a second");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Work_behind_a_pool_of_32_connections_with_noisy_completions_spends_most_of_its_time_at_128_threads_or_fewer(int seed)
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var noise = new Random(seed);
+        var run = new Simulation(controller, threads => PoolOf32(threads) * (0.75 + (0.5 * noise.NextDouble())), Backlog);
+
+        run.Step(TimeSpan.FromSeconds(30));
+
+        var histogram = string.Join(", ", run.Limits.GroupBy(static l => l).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Count()}"));
+        run.Limits.Count(limit => limit <= 128).ShouldBeGreaterThan(run.Limits.Count * 9 / 10, histogram);
+        run.CompletionsPerSecond.ShouldBeGreaterThanOrEqualTo(280);
+    }
+
+    [Fact]
+    public void Without_a_backlog_the_limit_stays_put()
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var run = new Simulation(controller, Blocked, _ => 0, _ => 10); // ten requests in flight, 54 threads to spare
+
+        run.Step(TimeSpan.FromSeconds(10));
+
+        run.Limits.ShouldAllBe(limit => limit == 64);
+    }
+
+    [Fact]
+    public void Work_blocked_longer_than_a_sample_grows_to_the_cap_and_never_beyond()
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 300, initial: 64);
+        var run = new Simulation(controller, _ => 0, _ => 1000); // nothing completes, a thousand wait
+
+        run.Step(TimeSpan.FromSeconds(3));
+
+        run.Limits.Max().ShouldBe(300);
+        controller.Limit.ShouldBe(300);
+    }
+
+    [Fact]
+    public void Work_whose_completions_do_not_follow_the_threads_comes_down_to_the_floor_and_no_lower()
+    {
+        var controller = new ThreadLimitController(floor: 4, cap: 512, initial: 64);
+        var run = new Simulation(controller, _ => 100, _ => 50);
+
+        run.Step(TimeSpan.FromSeconds(10));
+
+        run.Limits.Min().ShouldBe(4);
+        run.Limits.Skip(run.Limits.Count / 2).Count(limit => limit == 4).ShouldBeGreaterThan(run.Limits.Count / 4);
+    }
+
+    /// <summary>A fake clock, and completions that follow the limit at once: one sample per 100 ms step.</summary>
+    private sealed class Simulation(ThreadLimitController controller, Func<int, double> rate, Func<int, int> backlog, Func<int, int>? busy = null)
+    {
+        private readonly Func<int, int> _busy = busy ?? (threads => threads); // every thread runs an item
+
+        private long _now;
+        private double _completed;
+
+        public List<int> Limits { get; } = [];
+
+        public double CompletionsPerSecond => _completed * 1000 / _now;
+
+        public void Step(TimeSpan duration) => StepUntil(() => false, duration);
+
+        public TimeSpan StepUntil(Func<bool> done, TimeSpan duration)
+        {
+            var end = _now + (long)duration.TotalMilliseconds;
+            controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit));
+            while (_now < end && !done())
+            {
+                _completed += rate(controller.Limit) * ThreadLimitController.SampleInterval / 1000;
+                _now += ThreadLimitController.SampleInterval;
+                Limits.Add(controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit)));
+            }
+
+            return TimeSpan.FromMilliseconds(_now);
+        }
+    }
+}
