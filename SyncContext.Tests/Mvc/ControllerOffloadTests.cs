@@ -3,7 +3,11 @@ using System.Text;
 using Alba;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Routing;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -85,6 +89,44 @@ public class ControllerOffloadTests
         failure.Message.ShouldContain("cannot offload the Razor Pages endpoint 'MapRazorPages()'");
         failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages()");
         failure.Message.ShouldContain("IRunSync");
+    }
+
+    [Fact]
+    public async Task OffloadSync_on_a_group_holding_Razor_Pages_fails_when_the_endpoints_are_built_and_names_the_page()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        builder.Services.AddRazorPages();
+
+        // A page as MVC describes it, without compiling a .cshtml: the endpoint is what OffloadSync() sees.
+        builder.Services.AddSingleton<IActionDescriptorProvider, OnePageProvider>();
+        await using var app = builder.Build();
+        app.MapGroup("/pages").OffloadSync().MapRazorPages();
+
+        var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
+
+        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint '/Report'");
+        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages() (or from the group holding the pages)");
+    }
+
+    private sealed class OnePageProvider : IActionDescriptorProvider
+    {
+        public int Order => 0;
+
+        public void OnProvidersExecuting(ActionDescriptorProviderContext context)
+            => context.Results.Add(new PageActionDescriptor
+            {
+                RelativePath = "/Pages/Report.cshtml",
+                ViewEnginePath = "/Report",
+                DisplayName = "/Report",
+                AttributeRouteInfo = new AttributeRouteInfo { Template = "Report" },
+                RouteValues = { ["page"] = "/Report" },
+            });
+
+        public void OnProvidersExecuted(ActionDescriptorProviderContext context)
+        {
+        }
     }
 
     private static async Task<string> SeeAsync(IAlbaHost host, string method, string url, string? body)
