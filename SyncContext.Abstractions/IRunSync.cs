@@ -10,6 +10,10 @@ namespace SyncContext;
 /// runs on a shared thread-pool thread, so blocking it cannot starve the rest of the process.
 /// </para>
 /// <para>
+/// To run work on the same executor <em>without</em> the caller's context (asyncio's <c>run_in_executor</c>, which
+/// Quart sets against <c>run_sync</c>), use <see cref="IRunInExecutor"/>.
+/// </para>
+/// <para>
 /// Changes the work makes to async-local state are not seen by the caller, nor by the next work item
 /// on the same thread. Called from an executor thread, the work runs inline, so nested calls cannot
 /// deadlock a saturated executor.

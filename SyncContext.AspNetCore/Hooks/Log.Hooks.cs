@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(62, LogLevel.Debug, "The status-code handler for {StatusCode} answered the request for {Path}.", EventName = "StatusCodeHandled")]
     public static partial void StatusCodeHandled(ILogger logger, int statusCode, string? path);
+
+    [LoggerMessage(63, LogLevel.Debug, "A before-websocket hook refused the WebSocket upgrade for {Path}; the endpoint did not run.", EventName = "BeforeWebSocketRejected")]
+    public static partial void BeforeWebSocketRejected(ILogger logger, string? path);
+
+    [LoggerMessage(64, LogLevel.Error, "The teardown-websocket hook {Hook} threw; the remaining teardown hooks still run.", EventName = "TeardownWebSocketHookFailed")]
+    public static partial void TeardownWebSocketHookFailed(ILogger logger, string hook, Exception exception);
 }

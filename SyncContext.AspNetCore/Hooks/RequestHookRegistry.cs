@@ -54,10 +54,10 @@ internal static class RequestHookRegistry
     public static BoundHook Bind(Delegate hook, HookSignature signature, IServiceProvider services)
         => DelegateBinder.Bind(hook, signature, services);
 
-    /// <summary>Adds a hook to every endpoint of <paramref name="builder"/>, bound once with the app's services.</summary>
+    /// <summary>Adds a hook (request or WebSocket) to every endpoint of <paramref name="builder"/>, bound once with the app's services.</summary>
     [RequiresUnreferencedCode(DelegateBinder.TrimmingWarning)]
     [RequiresDynamicCode(DelegateBinder.TrimmingWarning)]
-    public static void AddToEndpoints(IEndpointConventionBuilder builder, Delegate hook, HookSignature signature, Action<RequestHookSet, BoundHook> add)
+    public static void AddToEndpoints(IEndpointConventionBuilder builder, Delegate hook, HookSignature signature, Action<EndpointBuilder, BoundHook> add)
     {
         var endpointSignature = signature with { Call = signature.Call.Replace("Use", "Add", StringComparison.Ordinal) };
 
@@ -71,7 +71,7 @@ internal static class RequestHookRegistry
                 bound ??= Bind(hook, endpointSignature, endpoint.ApplicationServices);
             }
 
-            add(ForEndpoint(endpoint), bound);
+            add(endpoint, bound);
         });
     }
 }

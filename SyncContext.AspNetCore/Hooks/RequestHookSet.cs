@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SyncContext.AspNetCore.Binding;
 using SyncContext.AspNetCore.Diagnostics;
+using SyncContext.AspNetCore.Hooks.WebSockets;
 
 namespace SyncContext.AspNetCore.Hooks;
 
 /// <summary>
 /// The before-, after- and teardown-request hooks of one app or one endpoint, run around the rest of the
-/// request with Quart's semantics. Hooks are added while the app is configured and only read afterwards.
+/// request with Quart's semantics. As in Quart, they do not run for WebSocket requests, which have their own hooks
+/// (<see cref="WebSocketHookSet"/>). Hooks are added while the app is configured and only read afterwards.
 /// </summary>
 internal sealed class RequestHookSet
 {
@@ -34,7 +36,11 @@ internal sealed class RequestHookSet
 
     public void AddTeardown(BoundHook hook) => _teardown.Add(hook);
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    /// <summary>Runs the hooks around <paramref name="next"/>; a WebSocket request passes through (Quart runs its websocket hooks instead).</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+        => WebSocketRequests.Is(context) ? next(context) : InvokeForRequestAsync(context, next);
+
+    private async Task InvokeForRequestAsync(HttpContext context, RequestDelegate next)
     {
         var response = context.Response;
         TeardownHooks? teardown = null;

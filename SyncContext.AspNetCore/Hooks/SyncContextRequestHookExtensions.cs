@@ -22,6 +22,11 @@ namespace Microsoft.AspNetCore.Builder;
 /// added. A route group's or endpoint's hooks (<c>Add...</c>, Quart's blueprint hooks) run inside the app's,
 /// around the endpoint, once it has been selected; an outer group's before an inner group's.
 /// </para>
+/// <para>
+/// As in Quart, request hooks do not run for WebSocket requests (an HTTP/1.1 upgrade to <c>websocket</c> or an
+/// HTTP/2 WebSocket CONNECT): those run the WebSocket hooks instead (<see cref="SyncContextWebSocketHookExtensions"/>).
+/// A check that must cover both, such as authentication, is added to both.
+/// </para>
 /// </remarks>
 public static class SyncContextRequestHookExtensions
 {
@@ -106,7 +111,7 @@ public static class SyncContextRequestHookExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hook);
-        RequestHookRegistry.AddToEndpoints(builder, hook, RequestHookRegistry.Before, static (set, bound) => set.AddBefore(bound));
+        RequestHookRegistry.AddToEndpoints(builder, hook, RequestHookRegistry.Before, static (endpoint, bound) => RequestHookRegistry.ForEndpoint(endpoint).AddBefore(bound));
         return builder;
     }
 
@@ -126,7 +131,7 @@ public static class SyncContextRequestHookExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hook);
-        RequestHookRegistry.AddToEndpoints(builder, hook, RequestHookRegistry.After, static (set, bound) => set.AddAfter(bound));
+        RequestHookRegistry.AddToEndpoints(builder, hook, RequestHookRegistry.After, static (endpoint, bound) => RequestHookRegistry.ForEndpoint(endpoint).AddAfter(bound));
         return builder;
     }
 
@@ -146,7 +151,7 @@ public static class SyncContextRequestHookExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(hook);
-        RequestHookRegistry.AddToEndpoints(builder, hook, RequestHookRegistry.Teardown, static (set, bound) => set.AddTeardown(bound));
+        RequestHookRegistry.AddToEndpoints(builder, hook, RequestHookRegistry.Teardown, static (endpoint, bound) => RequestHookRegistry.ForEndpoint(endpoint).AddTeardown(bound));
         return builder;
     }
 }

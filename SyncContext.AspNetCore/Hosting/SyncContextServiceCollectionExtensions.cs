@@ -21,7 +21,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SyncContextServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IBackgroundWork"/>, <see cref="IRequestContext"/>
+    /// Adds the SyncContext executor and its services: <see cref="IRunSync"/>, <see cref="IRunInExecutor"/> (the same executor without the caller's context), <see cref="IBackgroundWork"/>, <see cref="IRequestContext"/>
     /// (scoped: the current request), <see cref="IAppContext"/> and <see cref="SyncExecutor"/>. Calling it
     /// again only applies <paramref name="configure"/> once more. Options are validated when the host starts.
     /// </summary>
@@ -46,6 +46,7 @@ public static class SyncContextServiceCollectionExtensions
         services.TryAddSingleton<SyncContextMetrics>();
         services.TryAddSingleton<SyncExecutor>();
         services.TryAddSingleton<IRunSync>(static sp => sp.GetRequiredService<SyncExecutor>());
+        services.TryAddSingleton<IRunInExecutor>(static sp => new RunInExecutor(sp.GetRequiredService<SyncExecutor>()));
         services.TryAddSingleton<IAppContext, HostAppContext>();
         services.TryAddScoped<IRequestContext>(static sp => new HttpRequestContext(
             sp.GetRequiredService<IHttpContextAccessor>().HttpContext

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using SyncContext.AspNetCore.Mvc;
 using SyncContext.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -13,15 +14,25 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
     /// metadata, the OpenAPI description and the response are those of the same endpoint without it.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// The endpoint's request delegate is rebuilt once every convention has run (a finally convention), so every
     /// filter of the endpoint and its groups, added before or after this call, runs where it would without it, and
-    /// only the handler body moves to the executor. Endpoints that are not minimal-API route handlers (a
-    /// <see cref="Http.RequestDelegate"/>) are left alone.
+    /// only the handler body moves to the executor. Endpoints mapped with a <see cref="Http.RequestDelegate"/> are
+    /// asynchronous by their type and left alone.
+    /// </para>
+    /// <para>
+    /// On MVC controllers (<c>app.MapControllers().OffloadSync()</c>, <c>MapControllerRoute(...)</c>, a group holding
+    /// them) it runs each synchronous action method on the executor, at the one seam MVC offers there (an endpoint
+    /// filter, which MVC runs in place of the method call after binding and every MVC filter): model binding,
+    /// validation, filters and results are MVC's own (an endpoint filter added after this call runs on the executor
+    /// too, inside it; add endpoint filters before it). Razor Pages cannot be offloaded: <c>MapRazorPages().OffloadSync()</c>
+    /// throws at once, and a group holding pages fails when its endpoints are built.
+    /// </para>
     /// </remarks>
     /// <typeparam name="TBuilder">The type of the builder.</typeparam>
     /// <param name="builder">The endpoint or group.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>).</exception>
+    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>), or the endpoints are Razor Pages.</exception>
     public static TBuilder OffloadSync<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
@@ -34,6 +45,13 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
             OffloadChecks.EnsureRegistered(routes.ServiceProvider);
         }
 
+        // Razor Pages cannot be offloaded: say so at this call rather than do nothing.
+        if (builder is PageActionEndpointConventionBuilder)
+        {
+            throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, ControllerOffload.RazorPagesMessage, "MapRazorPages()"));
+        }
+
+        builder.Add(ControllerOffload.AddFilter);
         builder.Finally(RuntimeOffload.Apply);
         return builder;
     }

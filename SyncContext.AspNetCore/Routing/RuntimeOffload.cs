@@ -3,9 +3,11 @@ using System.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SyncContext.AspNetCore.Mvc;
 
 namespace SyncContext.AspNetCore.Routing;
 
@@ -64,7 +66,16 @@ internal static class RuntimeOffload
     [RequiresDynamicCode(OffloadedRequestDelegate.TrimmingWarning)]
     private static void Rebuild(EndpointBuilder endpoint)
     {
-        // Only minimal-API route handlers carry their MethodInfo; a RequestDelegate endpoint is left alone.
+        // MVC builds its endpoints itself: controllers were offloaded at their action method (ControllerOffload.AddFilter),
+        // anything else MVC builds cannot be, and fails here rather than be silently left on the pool.
+        if (endpoint.Metadata.OfType<ActionDescriptor>().LastOrDefault() is { } action)
+        {
+            ControllerOffload.EnsureOffloadable(endpoint, action);
+            return;
+        }
+
+        // Only minimal-API route handlers carry their MethodInfo; a RequestDelegate endpoint is asynchronous by its
+        // type, and left alone as async handlers are.
         if (endpoint is not RouteEndpointBuilder route
             || OffloadedRequestDelegate.IsDecided(endpoint)
             || endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault() is not { } method

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Http;
+using SyncContext.AspNetCore.Routing;
+
+namespace SyncContext.AspNetCore.Mvc;
+
+/// <summary>
+/// What <c>OffloadSync()</c> does to an MVC endpoint: a synchronous controller action's method runs on the executor;
+/// anything else MVC builds (a Razor page, another kind of action) fails, since it cannot be offloaded.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The seam is the one MVC itself offers at the action method: an endpoint filter on a controller endpoint is run by
+/// MVC's action method executor, in place of the bare method call, after model binding, validation and every MVC filter
+/// (authorization, resource, action, <c>[ApiController]</c>'s 400) and before the result is converted and executed. This
+/// filter calls the rest of that pipeline, which for a synchronous action is only the method and the conversion of what
+/// it returned (and any endpoint filter added after <c>OffloadSync()</c>), on an executor thread. Binding,
+/// filters, results and exceptions are MVC's own; only the thread that runs the method differs.
+/// </para>
+/// <para>
+/// Razor Pages has no such seam (it ignores endpoint filters, and its handler executor is internal), so an
+/// <c>OffloadSync()</c> that reaches a page fails rather than silently doing nothing.
+/// </para>
+/// </remarks>
+internal static class ControllerOffload
+{
+    internal const string RazorPagesMessage =
+        "OffloadSync() cannot offload the Razor Pages endpoint '{0}': SyncContext does not run Razor Pages handlers on its executor " +
+        "(Razor Pages offers no seam at the handler method that leaves its filters and results untouched). Remove OffloadSync() from " +
+        "MapRazorPages() (or from the group holding the pages), and run blocking code in a page handler with " +
+        "'await runSync.RunAsync(() => ...)' (IRunSync) from an async handler (OnGetAsync).";
+
+    /// <summary>
+    /// The ordinary convention <c>OffloadSync()</c> adds: a synchronous controller action gets the offloading endpoint
+    /// filter. MVC composes an action's endpoint filters before it runs finally conventions, so this cannot wait for one.
+    /// </summary>
+    public static void AddFilter(EndpointBuilder endpoint)
+    {
+        if (endpoint.Metadata.OfType<ActionDescriptor>().LastOrDefault() is not ControllerActionDescriptor action
+            || OffloadChecks.IsAwaitable(action.MethodInfo.ReturnType)
+            || endpoint.Metadata.OfType<OffloadedControllerAction>().Any())
+        {
+            return; // not a controller; async actions are left where they are; a second OffloadSync() adds nothing
+        }
+
+        var runtime = OffloadRuntime.From(endpoint.ApplicationServices);
+        var marker = new OffloadedControllerAction(runtime);
+        endpoint.Metadata.Add(marker);
+        endpoint.FilterFactories.Add((_, next) => invocation => marker.InvokeAsync(invocation, next));
+    }
+
+    /// <summary>Called by the finally convention for an MVC endpoint: a controller was handled by <see cref="AddFilter"/>; anything else fails.</summary>
+    public static void EnsureOffloadable(EndpointBuilder endpoint, ActionDescriptor action)
+    {
+        switch (action)
+        {
+            case ControllerActionDescriptor:
+                return;
+            case PageActionDescriptor:
+                throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, RazorPagesMessage, endpoint.DisplayName));
+            default:
+                throw new InvalidOperationException(
+                    $"OffloadSync() cannot offload the endpoint '{endpoint.DisplayName}': it is an MVC action of kind {action.GetType().Name}, which SyncContext does not run on its executor. " +
+                    "Remove OffloadSync() from it, and run blocking code with IRunSync from an async action.");
+        }
+    }
+
+    /// <summary>Marks an offloaded controller endpoint and runs the innermost step of its action on the executor.</summary>
+    internal sealed class OffloadedControllerAction(OffloadRuntime runtime)
+    {
+        private static readonly Func<(EndpointFilterDelegate Next, EndpointFilterInvocationContext Invocation, bool AllowSynchronousIO), object?> s_run = static state =>
+        {
+            using var synchronousIO = state.AllowSynchronousIO ? new SynchronousIOScope(state.Invocation.HttpContext) : default;
+            var pending = state.Next(state.Invocation);
+
+            // For a synchronous action the rest of the pipeline is the method call itself, so it has completed here.
+            return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        };
+
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+            => new(runtime.Executor.RunAsync(s_run, (next, invocation, runtime.AllowSynchronousIO), invocation.HttpContext.RequestAborted));
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net.Http.Json;
+using System.Text;
+using Alba;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Routing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SyncContext.Tests.Mvc;
+
+public class ControllerOffloadTests
+{
+    [Fact]
+    public async Task A_sync_action_runs_on_a_SyncContext_thread_with_the_requests_context_and_its_filters_stay_on_the_pool()
+    {
+        await using var host = await StartAsync(offload: true);
+
+        var where = await host.GetAsJson<Where>("/mvc/where");
+
+        where.ShouldBe(new Where("SyncContext", AccessorIsTheRequest: true, FilterRanOnThePool: true));
+    }
+
+    [Fact]
+    public async Task A_void_action_runs_on_the_executor_and_an_async_action_stays_put()
+    {
+        await using var host = await StartAsync(offload: true);
+
+        var result = await host.Scenario(_ => _.Get.Url("/mvc/void"));
+        result.Context.Response.Headers["X-Void"].ToString().ShouldBe("SyncContext");
+        (await host.GetAsText("/mvc/where-async")).ShouldBe("pool");
+    }
+
+    [Fact]
+    public async Task Without_OffloadSync_the_same_app_runs_the_action_on_the_pool()
+    {
+        await using var host = await StartAsync(offload: false);
+
+        (await host.GetAsJson<Where>("/mvc/where")).ShouldNotBeNull().Thread.ShouldBe("pool");
+    }
+
+    [Theory]
+    [InlineData("GET", "/mvc/orders/3?quantity=2", null, "200")]
+    [InlineData("GET", "/mvc/orders/0", null, "404")]
+    [InlineData("GET", "/mvc/orders/3?quantity=abc", null, "400")]
+    [InlineData("POST", "/mvc/orders", """{"item":"tea","quantity":2}""", "201")]
+    [InlineData("POST", "/mvc/orders", """{"quantity":20}""", "400")]
+    [InlineData("POST", "/mvc/orders", "not json", "400")]
+    [InlineData("GET", "/mvc/throws", null, "500")]
+    public async Task Answers_are_those_of_the_same_app_without_the_package(string method, string url, string? body, string expectedStatus)
+    {
+        await using var offloaded = await StartAsync(offload: true);
+        await using var plain = await StartAsync(offload: false);
+
+        var withPackage = await SeeAsync(offloaded, method, url, body);
+        var without = await SeeAsync(plain, method, url, body);
+
+        withPackage.ShouldStartWith(expectedStatus);
+        withPackage.ShouldBe(without);
+    }
+
+    [Fact]
+    public async Task An_exception_from_an_offloaded_action_reaches_the_exception_handler_with_its_stack()
+    {
+        await using var host = await StartAsync(offload: true);
+
+        var seen = await SeeAsync(host, "GET", "/mvc/throws?stack=1", null);
+
+        seen.ShouldContain("handled InvalidOperationException: thrown by the action");
+        seen.ShouldContain("at SyncContext.Tests.Mvc.SyncController.Throws()");
+    }
+
+    [Fact]
+    public async Task OffloadSync_on_MapRazorPages_fails_at_the_call_and_names_the_fix()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        builder.Services.AddRazorPages();
+        await using var app = builder.Build();
+
+        var failure = Should.Throw<InvalidOperationException>(() => app.MapRazorPages().OffloadSync());
+
+        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint 'MapRazorPages()'");
+        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages()");
+        failure.Message.ShouldContain("IRunSync");
+    }
+
+    [Fact]
+    public async Task OffloadSync_on_a_group_holding_Razor_Pages_fails_when_the_endpoints_are_built_and_names_the_page()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        builder.Services.AddRazorPages();
+
+        // A page as MVC describes it, without compiling a .cshtml: the endpoint is what OffloadSync() sees.
+        builder.Services.AddSingleton<IActionDescriptorProvider, OnePageProvider>();
+        await using var app = builder.Build();
+        app.MapGroup("/pages").OffloadSync().MapRazorPages();
+
+        var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
+
+        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint '/Report'");
+        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages() (or from the group holding the pages)");
+    }
+
+    private sealed class OnePageProvider : IActionDescriptorProvider
+    {
+        public int Order => 0;
+
+        public void OnProvidersExecuting(ActionDescriptorProviderContext context)
+            => context.Results.Add(new PageActionDescriptor
+            {
+                RelativePath = "/Pages/Report.cshtml",
+                ViewEnginePath = "/Report",
+                DisplayName = "/Report",
+                AttributeRouteInfo = new AttributeRouteInfo { Template = "Report" },
+                RouteValues = { ["page"] = "/Report" },
+            });
+
+        public void OnProvidersExecuted(ActionDescriptorProviderContext context)
+        {
+        }
+    }
+
+    private static async Task<string> SeeAsync(IAlbaHost host, string method, string url, string? body)
+    {
+        using var client = host.Server.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        // ProblemDetails carry the request's trace id, which differs between two hosts.
+        text = System.Text.RegularExpressions.Regex.Replace(text, "\"traceId\":\"[^\"]*\"", "\"traceId\":\"-\"");
+        return $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {response.Headers.Location}\n{text}";
+    }
+
+    private static Task<IAlbaHost> StartAsync(bool offload)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        builder.Services.AddControllers()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new AssemblyPart(typeof(SyncController).Assembly)));
+        return AlbaHost.For(builder, app =>
+        {
+            app.UseExceptionHandler(error => error.Run(async context =>
+            {
+                var exception = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                context.Response.ContentType = "text/plain";
+                // The stack only on request: its executor frames are the one thing that differs from the plain app.
+                var stack = context.Request.Query.ContainsKey("stack") ? $"\n{exception?.StackTrace}" : "";
+                await context.Response.WriteAsync($"handled {exception?.GetType().Name}: {exception?.Message}{stack}");
+            }));
+            app.MapControllers().OffloadSyncIf(offload);
+        });
+    }
+}
