@@ -30,7 +30,24 @@ internal sealed class BeforeFirstRequestGate(BoundHook hook, IServiceProvider se
                 run = _run;
             }
 
-            await run.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await run.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+            catch when (run.IsFaulted || run.IsCanceled)
+            {
+                // The next request tries again. Cleared here, by identity, not inside the run: a hook that fails before
+                // the run first awaits would otherwise clear the field before the failed run was stored in it.
+                lock (_lock)
+                {
+                    if (ReferenceEquals(_run, run))
+                    {
+                        _run = null;
+                    }
+                }
+
+                throw;
+            }
         }
 
         await next(context).ConfigureAwait(false);
@@ -38,25 +55,13 @@ internal sealed class BeforeFirstRequestGate(BoundHook hook, IServiceProvider se
 
     private async Task RunOnceAsync()
     {
-        try
+        Task run;
+        using (ExecutionContext.SuppressFlow())
         {
-            Task run;
-            using (ExecutionContext.SuppressFlow())
-            {
-                run = AppHooks.RunAsync(services, _executor, hook, _stopping);
-            }
-
-            await run.ConfigureAwait(false);
-            Volatile.Write(ref _done, true);
+            run = AppHooks.RunAsync(services, _executor, hook, _stopping);
         }
-        catch
-        {
-            lock (_lock)
-            {
-                _run = null;
-            }
 
-            throw;
-        }
+        await run.ConfigureAwait(false);
+        Volatile.Write(ref _done, true);
     }
 }

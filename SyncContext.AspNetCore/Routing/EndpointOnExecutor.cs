@@ -84,8 +84,11 @@ internal static class EndpointOnExecutor
     }
 
     /// <summary>One request through the endpoint, as it travels to the worker.</summary>
-    private sealed record EndpointRun(Offload Offload, HttpContext Context)
+    private sealed record EndpointRun(Offload Offload, HttpContext Context) : IKeyedWork
     {
+        /// <summary>Gets the endpoint, so that the executor learns whether its work is CPU-bound per endpoint.</summary>
+        public object WorkKey => Offload;
+
         public Task Start()
         {
             var synchronousIO = Offload.Runtime.AllowSynchronousIO ? new SynchronousIOScope(Context) : default;

@@ -73,7 +73,7 @@ public class PackageTests
             // With ASP.NET Core's own interceptor generator on (as PublishAot sets it), the call is left to it (two
             // interceptors on one call is CS9153), nothing is reported, and the runtime offloads the handler all the same.
             var output = await RunAsync(app, "build", "-c", "Release", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-p:EnableRequestDelegateGenerator=true", "--no-incremental");
-            output.ShouldNotContain("warning SYNCCTX");
+            output.ShouldNotContain("warning SYNCCTX0"); // the generator's own (SYNCCTX0xx); /blocks still gets the analyzer's SYNCCTX100
             (await GetWhereAsync(app)).ShouldStartWith("SyncContext #");
         }
         finally

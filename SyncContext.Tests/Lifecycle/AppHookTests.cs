@@ -180,6 +180,35 @@ public class AppHookTests
     }
 
     [Fact]
+    public async Task Before_first_request_that_fails_before_it_first_awaits_runs_again_on_the_next()
+    {
+        // An async hook that throws at once fails its run synchronously: the gate must still let the next request retry.
+        var runs = 0;
+        await using var host = await TestHosts.StartAsync(app =>
+        {
+            app.UseExceptionHandler((InvalidOperationException ex) => Results.Text(ex.Message, statusCode: 503));
+            app.UseBeforeFirstRequest(Task () => Interlocked.Increment(ref runs) == 1
+                ? throw new InvalidOperationException("not ready")
+                : Task.CompletedTask);
+            app.MapGet("/", () => "ready");
+        });
+
+        await host.Scenario(_ =>
+        {
+            _.Get.Url("/");
+            _.StatusCodeShouldBe(503);
+            _.ContentShouldBe("not ready");
+        });
+        await host.Scenario(_ =>
+        {
+            _.Get.Url("/");
+            _.ContentShouldBe("ready");
+        });
+
+        runs.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task App_hooks_cannot_bind_request_types()
     {
         await using var host = await TestHosts.StartAsync(app =>
