@@ -5,8 +5,9 @@ namespace SyncContext.AspNetCore.Execution;
 /// second: while items wait for a thread it doubles the limit and keeps the step if completions rose, and
 /// halves it and keeps the step if they held, so blocked work gets threads in about half a second and a
 /// pool of 32 connections gets about 32. A doubling after which the items' own mean wall time grew is undone
-/// even when completions seemed to rise: behind a pool, more threads make each item wait longer. It is fed a clock, a completion count and a backlog and knows
-/// nothing of threads, so it is tested with made-up samples.
+/// even when completions seemed to rise: behind a pool, more threads make each item wait longer. It is fed a
+/// clock, a completion count, a backlog and the items' wall time and knows nothing of threads, so it is tested
+/// with made-up samples.
 /// </summary>
 /// <remarks>
 /// <para>
