@@ -4,8 +4,10 @@ namespace SyncContext.AspNetCore.Execution;
 /// Finds how many worker threads waiting work needs, between a floor and the hard cap, by completions per
 /// second: while items wait for a thread it doubles the limit and keeps the step if completions rose, and
 /// halves it and keeps the step if they held, so blocked work gets threads in about half a second and a
-/// pool of 32 connections gets about 32. It is fed a clock, a completion count and a backlog and knows
-/// nothing of threads, so it is tested with made-up samples.
+/// pool of 32 connections gets about 32. A doubling after which the items' own mean wall time grew is undone
+/// even when completions seemed to rise: behind a pool, more threads make each item wait longer. It is fed a
+/// clock, a completion count, a backlog and the items' wall time and knows nothing of threads, so it is tested
+/// with made-up samples.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -38,6 +40,26 @@ internal sealed class ThreadLimitController
     /// <summary>A halving is kept when completions stay above this share of what they were: ties go to fewer threads.</summary>
     public const double ShareToShrink = 0.75;
 
+    /// <summary>
+    /// A doubling is undone, whatever completions did, when the items' own mean wall time grew by this factor:
+    /// behind a pool each item waits longer as threads are added while completions stay flat (Little's law), so
+    /// a burst of completions that looks like a gain is told apart from one by the items getting slower.
+    /// </summary>
+    public const double WallTimeGrowthToReject = 1.5;
+
+    /// <summary>
+    /// No doubling is tried while the items' mean wall time is this factor above the fastest seen under a backlog:
+    /// the items already wait for something the threads share. Tighter than <see cref="WallTimeGrowthToReject"/>,
+    /// since the fastest seen already counts some waiting (the first items of a flood queue for the pool too).
+    /// </summary>
+    public const double WallTimeGrowthToHold = 1.25;
+
+    /// <summary>
+    /// How much the fastest mean wall time seen may rise per measurement: the memory of how fast items ran fades
+    /// in seconds, so work whose items became slower for good (a slower backend) may grow its threads again.
+    /// </summary>
+    public const double FastestWallTimeDrift = 1.01;
+
     /// <summary>Samples waited out after a rejected doubling before the next try.</summary>
     public const int HoldAfterFailedGrowth = 5;
 
@@ -50,6 +72,10 @@ internal sealed class ThreadLimitController
     private int _hold;
     private int _baseLimit;
     private double _baseRate;
+    private double _baseWall;
+    private double _fastestWall;
+    private long _lastWall;
+    private long _windowWall;
     private long _lastTime;
     private long _lastCompleted;
     private long _windowCompleted;
@@ -82,13 +108,15 @@ internal sealed class ThreadLimitController
     /// <param name="completed">Items completed since the start, a running count.</param>
     /// <param name="backlog">Items waiting for a thread (not those held back for the CPU budget).</param>
     /// <param name="busy">Threads running an item.</param>
-    public int Observe(long now, long completed, int backlog, int busy)
+    /// <param name="wallTime">The wall time of the items completed since the start, a running total in any unit (zero when not known).</param>
+    public int Observe(long now, long completed, int backlog, int busy, long wallTime = 0)
     {
         if (!_started)
         {
             _started = true;
             _lastTime = now;
             _lastCompleted = completed;
+            _lastWall = wallTime;
             return Limit;
         }
 
@@ -99,8 +127,10 @@ internal sealed class ThreadLimitController
         }
 
         var done = completed - _lastCompleted;
+        var wall = wallTime - _lastWall;
         _lastTime = now;
         _lastCompleted = completed;
+        _lastWall = wallTime;
 
         if (_settle > 0)
         {
@@ -110,24 +140,35 @@ internal sealed class ThreadLimitController
 
         _windowCompleted += done;
         _windowTime += elapsed;
+        _windowWall += wall;
         if (++_windowSamples < SamplesPerMeasurement)
         {
             return Limit;
         }
 
         var rate = _windowCompleted * 1000.0 / _windowTime;
+        var meanWall = _windowCompleted > 0 ? (double)_windowWall / _windowCompleted : 0;
         _windowCompleted = _windowTime = _windowSamples = 0;
+        _windowWall = 0;
+        if (meanWall > 0 && backlog > 0) // the items that ask for threads, not a trickle of trivial ones
+        {
+            _fastestWall = _fastestWall > 0 ? Math.Min(meanWall, _fastestWall * FastestWallTimeDrift) : meanWall;
+        }
 
         switch (_phase)
         {
             case Phase.Growing:
-                if (rate >= _baseRate * GainToGrow)
+                // Items that got slower as the threads doubled wait for something else (a pool), whatever the
+                // completions of this window say.
+                var slower = (_baseWall > 0 && meanWall >= _baseWall * WallTimeGrowthToReject)
+                    || (_fastestWall > 0 && meanWall >= _fastestWall * WallTimeGrowthToHold);
+                if (rate >= _baseRate * GainToGrow && !slower)
                 {
                     _phase = Phase.Steady;
                     _growNext = true;
                     if (backlog > 0)
                     {
-                        Move(rate); // still short of threads: climb on at once
+                        Move(rate, meanWall); // still short of threads: climb on at once
                     }
                 }
                 else
@@ -144,7 +185,7 @@ internal sealed class ThreadLimitController
                     _growNext = false;
                     if (backlog > 0)
                     {
-                        Move(rate);
+                        Move(rate, meanWall);
                     }
                 }
                 else
@@ -175,14 +216,14 @@ internal sealed class ThreadLimitController
                     _growNext = false;
                 }
 
-                Move(rate);
+                Move(rate, meanWall);
                 break;
         }
 
         return Limit;
     }
 
-    private void Move(double rate)
+    private void Move(double rate, double meanWall)
     {
         // Up after a kept doubling, down after a failed one.
         var grow = _growNext || Limit <= Floor;
@@ -199,9 +240,21 @@ internal sealed class ThreadLimitController
             return;
         }
 
+        // Items running much slower than they did with fewer threads wait for something the threads share (a
+        // pool): a doubling's completions follow a burst, not the threads, and its new threads would only wait.
+        // The wall time of the items a doubling adds shows only after they finish, too late for its own measurement.
+        if (grow && _fastestWall > 0 && meanWall >= _fastestWall * WallTimeGrowthToHold)
+        {
+            _growNext = false;
+            _hold = HoldAfterFailedGrowth;
+            return;
+        }
+
         _windowCompleted = _windowTime = _windowSamples = 0;
+        _windowWall = 0;
         _baseLimit = Limit;
         _baseRate = rate;
+        _baseWall = meanWall;
         Limit = grow ? (int)Math.Min(Cap, 2L * Limit) : Math.Max(Floor, Limit / 2);
         _phase = grow ? Phase.Growing : Phase.Shrinking;
         _settle = 1;
@@ -210,6 +263,7 @@ internal sealed class ThreadLimitController
     private void Revert(bool grow, int hold)
     {
         _windowCompleted = _windowTime = _windowSamples = 0;
+        _windowWall = 0;
         Limit = _baseLimit;
         _phase = Phase.Steady;
         _growNext = grow;

@@ -69,9 +69,10 @@ internal sealed class ThreadSizingPolicy
     /// <param name="completed">Items completed since the start.</param>
     /// <param name="backlog">Items waiting with no idle worker to take them, not counting those held back for the CPU budget.</param>
     /// <param name="busy">Workers running an item.</param>
-    public bool Observe(long now, long completed, int backlog, int busy)
+    /// <param name="wallTime">The wall time of the items completed since the start, a running total (zero when not known).</param>
+    public bool Observe(long now, long completed, int backlog, int busy, long wallTime = 0)
     {
         var before = _limit.Limit;
-        return _limit.Observe(now, completed, backlog, busy) > before;
+        return _limit.Observe(now, completed, backlog, busy, wallTime) > before;
     }
 }

@@ -51,6 +51,7 @@ internal sealed class WorkerThreads
     private int _nextThreadId;
     private int _finishedWhileStopping;
     private long _completed;
+    private long _completedWallTicks; // the completed items' wall time, added before _completed counts them
     private long _nextObservation;
     private int _observing;
 
@@ -279,6 +280,7 @@ internal sealed class WorkerThreads
                 Interlocked.Increment(ref _finishedWhileStopping);
             }
 
+            Interlocked.Add(ref _completedWallTicks, wall.Ticks);
             Interlocked.Increment(ref _completed);
             Interlocked.Decrement(ref _running);
         }
@@ -324,7 +326,8 @@ internal sealed class WorkerThreads
             Volatile.Write(ref _nextObservation, now + ThreadLimitController.SampleInterval);
             var idle = Volatile.Read(ref _idle);
             var backlog = Math.Max(0, Waiting - idle);
-            if (_sizing.Observe(now, Volatile.Read(ref _completed), backlog, Volatile.Read(ref _running)) && _admission.IsAccepting)
+            var completed = Volatile.Read(ref _completed); // read first: the wall time may count a few more items, never fewer
+            if (_sizing.Observe(now, completed, backlog, Volatile.Read(ref _running), Volatile.Read(ref _completedWallTicks)) && _admission.IsAccepting)
             {
                 // The limit rose: start the threads the backlog needs now, not one per item queued from now on.
                 var start = Math.Min(backlog, _sizing.ThreadLimit - Volatile.Read(ref _threads));

@@ -14,6 +14,9 @@ public class ThreadLimitControllerTests
 
     private static int Backlog(int threads) => Math.Max(0, Clients - threads);
 
+    /// <summary>Behind a pool of 32 each item's wall time grows with the threads that wait for it (Little's law): 100 ms, plus the wait.</summary>
+    private static double PoolOf32WallTime(int threads) => 100.0 * Math.Max(1, threads / 32.0);
+
     [Fact]
     public void Blocked_work_with_requests_waiting_gets_the_threads_it_needs_within_half_a_second_and_keeps_them()
     {
@@ -58,6 +61,63 @@ public class ThreadLimitControllerTests
         run.CompletionsPerSecond.ShouldBeGreaterThanOrEqualTo(280);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Behind_a_pool_a_doubling_whose_items_got_slower_is_undone_even_when_noisy_completions_rose(int seed)
+    {
+        // Completions so noisy (0.5x-1.5x) that a doubling often looks like a gain of 1.3x or more.
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var noise = new Random(seed);
+        var run = new Simulation(controller, threads => PoolOf32(threads) * (0.5 + noise.NextDouble()), Backlog, wallTime: PoolOf32WallTime);
+
+        run.Step(TimeSpan.FromSeconds(30));
+
+        var histogram = string.Join(", ", run.Limits.GroupBy(static l => l).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Count()}"));
+        run.Limits.Max().ShouldBeLessThanOrEqualTo(128, histogram);
+        run.Limits.Count(limit => limit > 64).ShouldBeLessThanOrEqualTo(6, "at most two probes of three samples above 64 threads, each undone; " + histogram);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Behind_a_pool_no_doubling_is_tried_while_items_run_slower_than_the_fastest_seen_even_when_their_wall_time_lags(int seed)
+    {
+        // The items a doubling adds finish only after its measurement (their wall time shows 400 ms late), and
+        // completions are noisy enough (0.5x-1.5x) to look like a gain now and then.
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var noise = new Random(seed);
+        var limits = new Queue<int>(Enumerable.Repeat(32, 4)); // the first items of the flood ran as if 32 threads did
+        var run = new Simulation(
+            controller,
+            threads => PoolOf32(threads) * (0.5 + noise.NextDouble()),
+            Backlog,
+            wallTime: threads =>
+            {
+                limits.Enqueue(threads);
+                return PoolOf32WallTime(limits.Dequeue());
+            });
+
+        run.Step(TimeSpan.FromSeconds(30));
+
+        var histogram = string.Join(", ", run.Limits.GroupBy(static l => l).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Count()}"));
+        run.Limits.Max().ShouldBeLessThanOrEqualTo(128, histogram);
+        run.Limits.Count(limit => limit > 64).ShouldBeLessThanOrEqualTo(run.Limits.Count / 20, histogram);
+    }
+
+    [Fact]
+    public void Blocked_work_whose_items_keep_their_wall_time_still_gets_its_threads()
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var run = new Simulation(controller, Blocked, Backlog, wallTime: _ => 100);
+
+        var reached = run.StepUntil(() => controller.Limit >= Clients, TimeSpan.FromSeconds(5));
+
+        reached.ShouldBeLessThanOrEqualTo(TimeSpan.FromMilliseconds(500));
+    }
+
     [Fact]
     public void Without_a_backlog_the_limit_stays_put()
     {
@@ -94,12 +154,13 @@ public class ThreadLimitControllerTests
     }
 
     /// <summary>A fake clock, and completions that follow the limit at once: one sample per 100 ms step.</summary>
-    private sealed class Simulation(ThreadLimitController controller, Func<int, double> rate, Func<int, int> backlog, Func<int, int>? busy = null)
+    private sealed class Simulation(ThreadLimitController controller, Func<int, double> rate, Func<int, int> backlog, Func<int, int>? busy = null, Func<int, double>? wallTime = null)
     {
         private readonly Func<int, int> _busy = busy ?? (threads => threads); // every thread runs an item
 
         private long _now;
         private double _completed;
+        private double _wallTime; // milliseconds, summed over the completed items; zero without a wall time model
 
         public List<int> Limits { get; } = [];
 
@@ -110,12 +171,14 @@ public class ThreadLimitControllerTests
         public TimeSpan StepUntil(Func<bool> done, TimeSpan duration)
         {
             var end = _now + (long)duration.TotalMilliseconds;
-            controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit));
+            controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit), (long)_wallTime);
             while (_now < end && !done())
             {
-                _completed += rate(controller.Limit) * ThreadLimitController.SampleInterval / 1000;
+                var completed = rate(controller.Limit) * ThreadLimitController.SampleInterval / 1000;
+                _completed += completed;
+                _wallTime += completed * (wallTime?.Invoke(controller.Limit) ?? 0);
                 _now += ThreadLimitController.SampleInterval;
-                Limits.Add(controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit)));
+                Limits.Add(controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit), (long)_wallTime));
             }
 
             return TimeSpan.FromMilliseconds(_now);
