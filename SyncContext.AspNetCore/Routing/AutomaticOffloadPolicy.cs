@@ -29,7 +29,7 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
 {
     private readonly IServiceProvider _services;
     private readonly bool _enabled;
-    private readonly ConcurrentDictionary<Endpoint, Endpoint> _offloaded = new();
+    private readonly ConcurrentDictionary<Endpoint, Endpoint> _offloaded = new(); // each endpoint routing saw: its offloaded copy, or itself
     private OffloadRuntime? _runtime;
 
     public AutomaticOffloadPolicy(IServiceProvider services)
@@ -60,9 +60,11 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
         ArgumentNullException.ThrowIfNull(candidates);
         for (var i = 0; i < candidates.Count; i++)
         {
-            if (candidates.IsValidCandidate(i) && candidates[i].Endpoint is RouteEndpoint endpoint && IsSynchronousRouteHandler(endpoint))
+            // Decided once per endpoint (its offloaded copy, or itself): a request pays one lookup, not the metadata reads.
+            if (candidates.IsValidCandidate(i) && candidates[i].Endpoint is RouteEndpoint endpoint
+                && _offloaded.GetOrAdd(endpoint, Choose) is var chosen && !ReferenceEquals(chosen, endpoint))
             {
-                candidates.ReplaceEndpoint(i, _offloaded.GetOrAdd(endpoint, Offload), candidates[i].Values);
+                candidates.ReplaceEndpoint(i, chosen, candidates[i].Values);
             }
         }
 
@@ -76,6 +78,8 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
            && route.Metadata.GetMetadata<ActionDescriptor>() is null
            && !OffloadChecks.IsAwaitable(method.ReturnType)
            && !EndpointOnExecutor.IsWrapped(requestDelegate);
+
+    private Endpoint Choose(Endpoint endpoint) => IsSynchronousRouteHandler(endpoint) ? Offload(endpoint) : endpoint;
 
     private RouteEndpoint Offload(Endpoint endpoint)
     {
