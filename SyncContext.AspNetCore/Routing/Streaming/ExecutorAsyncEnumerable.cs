@@ -81,11 +81,9 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
         private static readonly Func<object?, bool> s_fill = static state => ((Enumerator)state!).FillOnWorker();
         private static readonly Func<object?, Task> s_dispose = static state => ((Enumerator)state!).DisposeInnerAsync();
 
-        private readonly T[] _batch = new T[ExecutorEnumerable<T>.BatchSize];
+        private ItemBatch<T> _batch;
         private IAsyncEnumerator<T>? _inner;
         private Task<bool>? _pending;
-        private int _count;
-        private int _next;
         private bool _finished;
         private bool _disposed;
 
@@ -151,11 +149,10 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
         public void Fill()
         {
             _inner ??= sequence._inner.GetAsyncEnumerator(sequence._requestAborted);
-            _count = 0;
-            _next = 0;
-            while (_count < ExecutorEnumerable<T>.BatchSize)
+            _batch.Reset();
+            while (!_batch.IsFull)
             {
-                if (_count > 0 && sequence._requestAborted.IsCancellationRequested)
+                if (!_batch.IsEmpty && sequence._requestAborted.IsCancellationRequested)
                 {
                     return;
                 }
@@ -173,7 +170,7 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
                     return;
                 }
 
-                _batch[_count++] = _inner.Current;
+                _batch.Add(_inner.Current);
             }
         }
 
@@ -212,15 +209,9 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
 
         private bool TryTake()
         {
-            if (_next >= _count)
-            {
-                Current = default!;
-                return false;
-            }
-
-            Current = _batch[_next];
-            _batch[_next++] = default!;
-            return true;
+            var taken = _batch.TryTake(out var item);
+            Current = item;
+            return taken;
         }
 
         private async ValueTask<bool> TakePendingAsync(Task<bool> pending)

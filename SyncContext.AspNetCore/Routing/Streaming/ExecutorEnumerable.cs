@@ -15,7 +15,7 @@ namespace SyncContext.AspNetCore.Routing.Streaming;
 /// converter before its <see cref="IEnumerable{T}"/> one for a type that is both. Both write the same array.
 /// </para>
 /// <para>
-/// Items are produced in batches of up to <see cref="BatchSize"/>, each batch one executor hop running the inner
+/// Items are produced in batches of up to <see cref="ItemBatch{T}.Capacity"/>, each batch one executor hop running the inner
 /// <see cref="IEnumerator.MoveNext"/> (and <see cref="IEnumerator{T}.Current"/>) item by item with the request's
 /// execution context. Not one hop per item: the serializer flushes the response every time a
 /// <see cref="IAsyncEnumerator{T}.MoveNextAsync"/> is still pending, so one hop per item sends one HTTP chunk per item.
@@ -31,9 +31,6 @@ namespace SyncContext.AspNetCore.Routing.Streaming;
 /// <typeparam name="T">The element type, the one the serializer would have found on the inner sequence.</typeparam>
 internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
 {
-    /// <summary>The most items produced in one executor hop.</summary>
-    public const int BatchSize = 64;
-
     private readonly IEnumerable<T> _inner;
     private readonly SyncExecutor _executor;
     private readonly HttpContext _httpContext;
@@ -105,10 +102,8 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
         private static readonly Func<object?, bool> s_fill = static state => ((Enumerator)state!).FillOnWorker();
         private static readonly Func<object?, bool> s_dispose = static state => ((Enumerator)state!).DisposeInner();
 
-        private readonly T[] _batch = new T[BatchSize];
+        private ItemBatch<T> _batch;
         private IEnumerator<T>? _inner;
-        private int _count;
-        private int _next;
         private bool _finished;
         private bool _disposed;
 
@@ -166,11 +161,10 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
         public void Fill()
         {
             _inner ??= sequence._inner.GetEnumerator();
-            _count = 0;
-            _next = 0;
-            while (_count < BatchSize)
+            _batch.Reset();
+            while (!_batch.IsFull)
             {
-                if (_count > 0 && sequence._requestAborted.IsCancellationRequested)
+                if (!_batch.IsEmpty && sequence._requestAborted.IsCancellationRequested)
                 {
                     return;
                 }
@@ -181,7 +175,7 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
                     return;
                 }
 
-                _batch[_count++] = _inner.Current;
+                _batch.Add(_inner.Current);
             }
         }
 
@@ -227,15 +221,9 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
         private bool TryTake()
         {
-            if (_next >= _count)
-            {
-                Current = default!;
-                return false;
-            }
-
-            Current = _batch[_next];
-            _batch[_next++] = default!;
-            return true;
+            var taken = _batch.TryTake(out var item);
+            Current = item;
+            return taken;
         }
 
         private async ValueTask<bool> TakeAfterAsync(Task<bool> fill)
