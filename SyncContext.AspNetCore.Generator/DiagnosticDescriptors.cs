@@ -38,11 +38,20 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Info,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor HookBoundAtRunTime = new(
+        id: "SYNCCTX006",
+        title: "Hook bound by reflection at run time",
+        messageFormat: "The delegate passed to {0} is bound by reflection at run time, not at compile time (trimming and native AOT warn about the call): {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true);
+
     public static DiagnosticDescriptor ById(string id) => id switch
     {
         "SYNCCTX001" => InterceptorsNotEnabled,
         "SYNCCTX004" => RoutePatternNotSupported,
         "SYNCCTX005" => ExceptionHandlerBoundAtRunTime,
+        "SYNCCTX006" => HookBoundAtRunTime,
         _ => throw new ArgumentOutOfRangeException(nameof(id), id, "Unknown SyncContext diagnostic id."),
     };
 }

@@ -9,8 +9,9 @@ using SyncContext.AspNetCore.Generator.Reporting;
 namespace SyncContext.AspNetCore.Generator;
 
 /// <summary>
-/// Intercepts minimal-API <c>Map*</c> calls whose handler is synchronous, and <c>UseExceptionHandler(Delegate)</c>
-/// calls, so that those handlers run on the SyncContext executor with no change to the user's code.
+/// Intercepts minimal-API <c>Map*</c> calls whose handler is synchronous, <c>UseExceptionHandler(Delegate)</c> calls, and
+/// the hook methods' calls (<c>UseBeforeRequest</c>, <c>UseStatusCodeHandler</c>, ...), so that those handlers run on the
+/// SyncContext executor with no change to the user's code, and hooks are bound at compile time rather than by reflection.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class SyncContextGenerator : IIncrementalGenerator
@@ -35,6 +36,12 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
             .Select(static (result, _) => result!.Value)
             .WithTrackingName(TrackingNames.ExceptionHandlerCalls);
 
+        var hookCalls = context.SyntaxProvider
+            .CreateSyntaxProvider(HookCallParser.IsCandidate, HookCallParser.Parse)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!.Value)
+            .WithTrackingName(TrackingNames.HookCalls);
+
         var interceptableMapCalls = mapCalls
             .Where(static result => result.Call is not null)
             .Select(static (result, _) => result.Call!.Value)
@@ -49,6 +56,13 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
             .Select(static (calls, _) => calls.ToEquatableArray())
             .WithTrackingName(TrackingNames.InterceptableExceptionHandlers);
 
+        var interceptableHooks = hookCalls
+            .Where(static result => result.Call is not null)
+            .Select(static (result, _) => result.Call!.Value)
+            .Collect()
+            .Select(static (calls, _) => calls.ToEquatableArray())
+            .WithTrackingName(TrackingNames.InterceptableHooks);
+
         // Every diagnostic, decided from cached, equatable steps; only reporting them needs the compilation (to locate
         // them in its trees), so only that last output reruns on an unrelated edit, and the interceptors stay cached.
         var diagnostics = mapCalls
@@ -59,11 +73,17 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
                 .Where(static result => result.Diagnostic is not null)
                 .Select(static (result, _) => result.Diagnostic!.Value)
                 .Collect())
+            .Combine(hookCalls
+                .Where(static result => result.Diagnostic is not null)
+                .Select(static (result, _) => result.Diagnostic!.Value)
+                .Collect())
             .Combine(interceptableMapCalls)
             .Combine(interceptableExceptionHandlers)
+            .Combine(interceptableHooks)
             .Combine(settings)
             .Select(static (pair, _) => DiagnosticReporter.Collect(
-                pair.Left.Left.Left.Left.AddRange(pair.Left.Left.Left.Right),
+                pair.Left.Left.Left.Left.Left.Left.AddRange(pair.Left.Left.Left.Left.Left.Right).AddRange(pair.Left.Left.Left.Left.Right),
+                pair.Left.Left.Left.Right,
                 pair.Left.Left.Right,
                 pair.Left.Right,
                 pair.Right))
@@ -75,8 +95,9 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
 
         var interceptors = interceptableMapCalls
             .Combine(interceptableExceptionHandlers)
+            .Combine(interceptableHooks)
             .Combine(settings)
-            .Select(static (pair, _) => new InterceptorsToEmit(pair.Left.Left, pair.Left.Right, pair.Right))
+            .Select(static (pair, _) => new InterceptorsToEmit(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right, pair.Right))
             .WithTrackingName(TrackingNames.Interceptors);
 
         context.RegisterSourceOutput(interceptors, static (output, toEmit) => Execute(output, toEmit));
@@ -84,7 +105,7 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
 
     private static void Execute(SourceProductionContext output, InterceptorsToEmit toEmit)
     {
-        var (mapCalls, exceptionHandlers, settings) = toEmit;
+        var (mapCalls, exceptionHandlers, hooks, settings) = toEmit;
         if (!settings.InterceptorsEnabled)
         {
             // DiagnosticReporter says what is not offloaded.
@@ -98,12 +119,12 @@ public sealed class SyncContextGenerator : IIncrementalGenerator
             mapCalls = EquatableArray<MapCall>.Empty;
         }
 
-        if (mapCalls.Count == 0 && exceptionHandlers.Count == 0)
+        if (mapCalls.Count == 0 && exceptionHandlers.Count == 0 && hooks.Count == 0)
         {
             return;
         }
 
-        var source = InterceptorEmitter.Emit(mapCalls.AsImmutableArray(), exceptionHandlers.AsImmutableArray());
+        var source = InterceptorEmitter.Emit(mapCalls.AsImmutableArray(), exceptionHandlers.AsImmutableArray(), hooks.AsImmutableArray());
         output.AddSource(InterceptorEmitter.HintName, SourceText.From(source, Encoding.UTF8));
     }
 }

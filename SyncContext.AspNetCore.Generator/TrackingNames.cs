@@ -8,6 +8,8 @@ internal static class TrackingNames
     public const string InterceptableMapCalls = nameof(InterceptableMapCalls);
     public const string ExceptionHandlerCalls = nameof(ExceptionHandlerCalls);
     public const string InterceptableExceptionHandlers = nameof(InterceptableExceptionHandlers);
+    public const string HookCalls = nameof(HookCalls);
+    public const string InterceptableHooks = nameof(InterceptableHooks);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Interceptors = nameof(Interceptors);
 }

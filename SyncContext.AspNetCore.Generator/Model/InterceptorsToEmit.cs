@@ -4,4 +4,5 @@ namespace SyncContext.AspNetCore.Generator.Model;
 internal readonly record struct InterceptorsToEmit(
     EquatableArray<MapCall> MapCalls,
     EquatableArray<ExceptionHandlerCall> ExceptionHandlers,
+    EquatableArray<HookCall> Hooks,
     GeneratorSettings Settings);

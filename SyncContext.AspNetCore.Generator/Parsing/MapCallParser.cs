@@ -14,6 +14,9 @@ internal static class MapCallParser
 {
     public const string SynchronousHandler = "synchronous handler";
 
+    private const string DisableOffloadSyncAttribute = "DisableOffloadSyncAttribute";
+    private const string RuntimeNamespace = "SyncContext.AspNetCore.Routing";
+
     /// <summary>
     /// The cheap syntax test run on every node: a call named like one of the overloads, as <c>app.MapGet(...)</c>,
     /// <c>app?.MapGet(...)</c> or <c>EndpointRouteBuilderExtensions.MapGet(app, ...)</c> (one argument more).
@@ -56,6 +59,12 @@ internal static class MapCallParser
         var handler = handlerArgument.Value.HandlerMethod(out var handlerType);
         if (handler is not null && (handler.IsAsync || handler.ReturnType.IsTaskOrValueTask()))
         {
+            return null;
+        }
+
+        if (handler is not null && handler.HasAttribute(DisableOffloadSyncAttribute, RuntimeNamespace))
+        {
+            // [DisableOffloadSync]: the user keeps this handler on the request thread; the call stays ASP.NET Core's own.
             return null;
         }
 

@@ -63,6 +63,20 @@ internal static class SymbolExtensions
         return false;
     }
 
+    /// <summary>Whether <paramref name="method"/> carries the attribute named <paramref name="name"/> in <paramref name="containingNamespace"/>.</summary>
+    public static bool HasAttribute(this IMethodSymbol method, string name, string containingNamespace)
+    {
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass.IsType(name, containingNamespace))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool DerivesFromException(this ITypeSymbol type)
     {
         for (var current = type; current is not null; current = current.BaseType)

@@ -17,6 +17,7 @@ internal static class DiagnosticReporter
         ImmutableArray<DiagnosticInfo> callDiagnostics,
         EquatableArray<MapCall> mapCalls,
         EquatableArray<ExceptionHandlerCall> exceptionHandlers,
+        EquatableArray<HookCall> hooks,
         GeneratorSettings settings)
     {
         var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>(callDiagnostics.Length);
@@ -37,6 +38,15 @@ internal static class DiagnosticReporter
                 diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.ExceptionHandlerBoundAtRunTime,
                     call.Site.Location,
+                    $"the project's InterceptorsNamespaces does not include {SettingsReader.InterceptorsNamespace}."));
+            }
+
+            foreach (var call in hooks)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.HookBoundAtRunTime,
+                    call.Site.Location,
+                    call.Method.Name,
                     $"the project's InterceptorsNamespaces does not include {SettingsReader.InterceptorsNamespace}."));
             }
         }

@@ -8,10 +8,11 @@ namespace SyncContext.AspNetCore.Generator.Suppression;
 
 /// <summary>
 /// Suppresses the trimming and AOT warnings (IL2026, IL3050) that the IL analyzer reports on a
-/// <c>UseExceptionHandler(Delegate)</c> call the generator intercepts: that call never reaches the reflection-based
-/// method the warning is about, but a typed interceptor that binds the handler at compile time. ASP.NET Core's Request
+/// <c>UseExceptionHandler(Delegate)</c> or hook method call (<c>UseBeforeRequest</c>, <c>UseStatusCodeHandler</c>, ...) the
+/// generator intercepts: that call never reaches the reflection-based method the warning is about, but a typed interceptor
+/// that binds the delegate at compile time. ASP.NET Core's Request
 /// Delegate Generator does the same for the <c>MapGet</c> calls it intercepts. A call the generator does not intercept
-/// (interceptors off, or a handler it cannot bind, reported as SYNCCTX005) keeps its warning, because it is true there.
+/// (interceptors off, or a delegate it cannot bind, reported as SYNCCTX005 or SYNCCTX006) keeps its warning, because it is true there.
 /// </summary>
 [DiagnosticAnalyzer(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class InterceptedCallSuppressor : DiagnosticSuppressor
@@ -48,16 +49,27 @@ public sealed class InterceptedCallSuppressor : DiagnosticSuppressor
             var span = location.SourceSpan;
             var node = tree.GetRoot(context.CancellationToken).FindNode(span, getInnermostNodeForTie: true);
             var invocation = node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
-            if (invocation is null || invocation.SpanStart != span.Start || !ExceptionHandlerParser.IsCandidate(invocation, context.CancellationToken))
+            if (invocation is null || invocation.SpanStart != span.Start)
             {
                 continue;
             }
 
-            var semanticModel = context.GetSemanticModel(tree);
-            if (ExceptionHandlerParser.Parse(invocation, semanticModel, context.CancellationToken) is { Call: not null })
+            if (IsIntercepted(invocation, context))
             {
                 context.ReportSuppression(Microsoft.CodeAnalysis.Diagnostics.Suppression.Create(diagnostic.Id == UnreferencedCode.SuppressedDiagnosticId ? UnreferencedCode : DynamicCode, diagnostic));
             }
         }
+    }
+
+    /// <summary>Whether the generator intercepts this call with a typed binder: the same parsers decide both.</summary>
+    private static bool IsIntercepted(InvocationExpressionSyntax invocation, SuppressionAnalysisContext context)
+    {
+        if (ExceptionHandlerParser.IsCandidate(invocation, context.CancellationToken))
+        {
+            return ExceptionHandlerParser.Parse(invocation, context.GetSemanticModel(invocation.SyntaxTree), context.CancellationToken) is { Call: not null };
+        }
+
+        return HookCallParser.IsCandidate(invocation, context.CancellationToken)
+            && HookCallParser.Parse(invocation, context.GetSemanticModel(invocation.SyntaxTree), context.CancellationToken) is { Call: not null };
     }
 }

@@ -31,10 +31,10 @@ internal static class DelegateBinder
     private static readonly MethodInfo s_resolve = typeof(DelegateBinder).GetMethod(nameof(Resolve), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo s_resolveKeyed = typeof(DelegateBinder).GetMethod(nameof(ResolveKeyed), BindingFlags.NonPublic | BindingFlags.Static)!;
     private static readonly MethodInfo s_requireRequest = typeof(DelegateBinder).GetMethod(nameof(RequireRequest), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo s_fromTask = typeof(DelegateBinder).GetMethod(nameof(FromTask), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo s_fromTaskOf = typeof(DelegateBinder).GetMethod(nameof(FromTaskOf), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo s_fromValueTask = typeof(DelegateBinder).GetMethod(nameof(FromValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo s_fromValueTaskOf = typeof(DelegateBinder).GetMethod(nameof(FromValueTaskOf), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo s_fromTask = typeof(HookResults).GetMethod(nameof(HookResults.FromTask), BindingFlags.Public | BindingFlags.Static)!;
+    private static readonly MethodInfo s_fromTaskOf = typeof(HookResults).GetMethod(nameof(HookResults.FromTaskOf), BindingFlags.Public | BindingFlags.Static)!;
+    private static readonly MethodInfo s_fromValueTask = typeof(HookResults).GetMethod(nameof(HookResults.FromValueTask), BindingFlags.Public | BindingFlags.Static)!;
+    private static readonly MethodInfo s_fromValueTaskOf = typeof(HookResults).GetMethod(nameof(HookResults.FromValueTaskOf), BindingFlags.Public | BindingFlags.Static)!;
 
     /// <summary>Binds <paramref name="handler"/> for <paramref name="signature"/>, checking services against <paramref name="services"/>.</summary>
     /// <exception cref="InvalidOperationException">SyncContext is not registered, or a parameter cannot be bound (the message names it).</exception>
@@ -204,7 +204,7 @@ internal static class DelegateBinder
         if (!optional && isService is not null && !isService.IsService(type))
         {
             throw Unbindable(parameter, signature,
-                $"it is not {Bindable(signature)}, and no service of that type is registered. Register the service, or make the parameter nullable or give it a default value");
+                $"it is not {signature.BindableNames()}, and no service of that type is registered. Register the service, or make the parameter nullable or give it a default value");
         }
 
         var resolved = Expression.Call(
@@ -266,28 +266,6 @@ internal static class DelegateBinder
         return null;
     }
 
-    private static string Bindable(HookSignature signature)
-    {
-        var names = new List<string>();
-        if (signature.Binds(HookArguments.Exception))
-        {
-            names.Add("the exception");
-        }
-
-        if (signature.Binds(HookArguments.StatusCode))
-        {
-            names.Add("the status code (int or HttpStatusCode)");
-        }
-
-        if (signature.Binds(HookArguments.Request))
-        {
-            names.AddRange(["HttpContext", "HttpRequest", "HttpResponse", "ClaimsPrincipal", "IRequestContext"]);
-        }
-
-        names.AddRange(["IAppContext", "CancellationToken"]);
-        return string.Join(", ", names[..^1]) + " or " + names[^1];
-    }
-
     private static HttpContext RequireRequest(HookInvocation invocation)
         => invocation.HttpContext ?? throw new InvalidOperationException("This delegate was bound for a request but called outside one.");
 
@@ -314,22 +292,6 @@ internal static class DelegateBinder
 
         return service ?? fallback;
     }
-
-    private static async Task<object?> FromTask(Task task)
-    {
-        await task.ConfigureAwait(false);
-        return null;
-    }
-
-    private static async Task<object?> FromTaskOf<T>(Task<T> task) => await task.ConfigureAwait(false);
-
-    private static async Task<object?> FromValueTask(ValueTask task)
-    {
-        await task.ConfigureAwait(false);
-        return null;
-    }
-
-    private static async Task<object?> FromValueTaskOf<T>(ValueTask<T> task) => await task.ConfigureAwait(false);
 
     private static string NameOf(ParameterInfo parameter) => parameter.Name ?? $"#{parameter.Position}";
 

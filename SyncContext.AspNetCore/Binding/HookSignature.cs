@@ -28,4 +28,27 @@ internal enum HookArguments
 internal sealed record HookSignature(string Call, string Role, HookArguments Arguments, bool AllowAsync = true)
 {
     public bool Binds(HookArguments arguments) => (Arguments & arguments) == arguments;
+
+    /// <summary>What a parameter of this kind of hook can be beside a service, for messages.</summary>
+    public string BindableNames()
+    {
+        var names = new List<string>();
+        if (Binds(HookArguments.Exception))
+        {
+            names.Add("the exception");
+        }
+
+        if (Binds(HookArguments.StatusCode))
+        {
+            names.Add("the status code (int or HttpStatusCode)");
+        }
+
+        if (Binds(HookArguments.Request))
+        {
+            names.AddRange(["HttpContext", "HttpRequest", "HttpResponse", "ClaimsPrincipal", "IRequestContext"]);
+        }
+
+        names.AddRange(["IAppContext", "CancellationToken"]);
+        return string.Join(", ", names[..^1]) + " or " + names[^1];
+    }
 }

@@ -54,12 +54,16 @@ internal static class RequestHookRegistry
     public static BoundHook Bind(Delegate hook, HookSignature signature, IServiceProvider services)
         => DelegateBinder.Bind(hook, signature, services);
 
+    /// <summary>The signature of the <c>Add...</c> method that adds a <c>Use...</c> hook to endpoints, for its messages.</summary>
+    public static HookSignature ForEndpoints(HookSignature signature)
+        => signature with { Call = signature.Call.Replace("Use", "Add", StringComparison.Ordinal) };
+
     /// <summary>Adds a hook (request or WebSocket) to every endpoint of <paramref name="builder"/>, bound once with the app's services.</summary>
     [RequiresUnreferencedCode(DelegateBinder.TrimmingWarning)]
     [RequiresDynamicCode(DelegateBinder.TrimmingWarning)]
     public static void AddToEndpoints(IEndpointConventionBuilder builder, Delegate hook, HookSignature signature, Action<EndpointBuilder, BoundHook> add)
     {
-        var endpointSignature = signature with { Call = signature.Call.Replace("Use", "Add", StringComparison.Ordinal) };
+        var endpointSignature = ForEndpoints(signature);
 
         // A route group knows the app's services now, so an unbindable hook fails at this call; otherwise when endpoints are built.
         BoundHook? bound = builder is IEndpointRouteBuilder routes ? Bind(hook, endpointSignature, routes.ServiceProvider) : null;

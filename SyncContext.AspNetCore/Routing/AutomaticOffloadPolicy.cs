@@ -71,11 +71,12 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
         return Task.CompletedTask;
     }
 
-    /// <summary>A minimal-API route handler whose handler is synchronous and that nothing offloaded yet.</summary>
+    /// <summary>A minimal-API route handler whose handler is synchronous, that nothing offloaded yet and that is not kept inline (<see cref="DisableOffloadSyncAttribute"/>).</summary>
     internal static bool IsSynchronousRouteHandler(Endpoint endpoint)
         => endpoint is RouteEndpoint { RequestDelegate: { } requestDelegate } route
            && route.Metadata.GetMetadata<MethodInfo>() is { } method
            && route.Metadata.GetMetadata<ActionDescriptor>() is null
+           && route.Metadata.GetMetadata<DisableOffloadSyncAttribute>() is null
            && !OffloadChecks.IsAwaitable(method.ReturnType)
            && !EndpointOnExecutor.IsWrapped(requestDelegate);
 

@@ -77,7 +77,7 @@ internal static class OffloadedRequestDelegate
 
         // Inferred from the user's method, never from the wrapper's: RDF binds from the cached context it holds.
         metadata ??= RequestDelegateFactory.InferMetadata(method, options);
-        if (!CanOffload(handler.Method, handler.Target, services, options.EndpointBuilder?.DisplayName))
+        if (IsOptedOut(handler, options.EndpointBuilder) || !CanOffload(handler.Method, handler.Target, services, options.EndpointBuilder?.DisplayName))
         {
             return RequestDelegateFactory.Create(handler, options, metadata);
         }
@@ -101,6 +101,14 @@ internal static class OffloadedRequestDelegate
 
         return new RequestDelegateResult(offloaded, built.EndpointMetadata);
     }
+
+    /// <summary>
+    /// Whether the handler is kept inline on the request thread: <see cref="DisableOffloadSyncAttribute"/> on its method or
+    /// in the endpoint's metadata (<c>.DisableOffloadSync()</c> on it or a group), which wins over every offload.
+    /// </summary>
+    public static bool IsOptedOut(Delegate handler, EndpointBuilder? endpoint)
+        => handler.Method.IsDefined(typeof(DisableOffloadSyncAttribute), inherit: false)
+           || (endpoint is not null && DisableOffloadSyncAttribute.IsIn(endpoint.Metadata));
 
     /// <summary>Gets whether this endpoint's offload was already built or declined.</summary>
     public static bool IsDecided(EndpointBuilder endpoint) => s_decided.TryGetValue(endpoint, out _);

@@ -50,6 +50,7 @@ internal static class RuntimeOffload
     {
         if (endpoint is not RouteEndpointBuilder
             || OffloadedRequestDelegate.IsDecided(endpoint)
+            || DisableOffloadSyncAttribute.IsIn(endpoint.Metadata)
             || endpoint.RequestDelegate is not { } requestDelegate
             || endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault() is not { } method
             || OffloadChecks.IsAwaitable(method.ReturnType))
@@ -78,6 +79,7 @@ internal static class RuntimeOffload
         // type, and left alone as async handlers are.
         if (endpoint is not RouteEndpointBuilder route
             || OffloadedRequestDelegate.IsDecided(endpoint)
+            || DisableOffloadSyncAttribute.IsIn(endpoint.Metadata)
             || endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault() is not { } method
             || OffloadChecks.IsAwaitable(method.ReturnType))
         {

@@ -66,7 +66,7 @@ public class SuppressorTests
 #pragma warning disable RS1036, RS1041, RS2008
     /// <summary>Reports IL2026 and IL3050 on each call of a method marked RequiresUnreferencedCode, as the IL analyzer does.</summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class RequiresUnreferencedCodeStandIn : DiagnosticAnalyzer
+    internal sealed class RequiresUnreferencedCodeStandIn : DiagnosticAnalyzer
     {
         private static readonly DiagnosticDescriptor s_unreferenced = new("IL2026", "RUC", "Using member '{0}' which has 'RequiresUnreferencedCodeAttribute'", "Trimming", DiagnosticSeverity.Warning, true);
         private static readonly DiagnosticDescriptor s_dynamic = new("IL3050", "RDC", "Using member '{0}' which has 'RequiresDynamicCodeAttribute'", "AOT", DiagnosticSeverity.Warning, true);

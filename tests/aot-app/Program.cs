@@ -14,6 +14,19 @@ app.UseExceptionHandler((InvalidOperationException exception, HttpContext http) 
     return Results.Json(new Failure(exception.Message), AppJsonContext.Default.Failure, statusCode: 409);
 });
 
+// Sync hooks and a status-code handler, bound at compile time by the generator (no reflection); they run on the executor.
+app.UseBeforeRequest((HttpRequest request, HttpResponse response) =>
+{
+    response.Headers["X-Before-Thread"] = Thread.CurrentThread.Name ?? "unnamed";
+    return request.Path == "/denied" ? Results.Text("denied by a before-request hook", statusCode: 403) : null;
+});
+app.UseAfterRequest((HttpResponse response) => { response.Headers["X-After-Thread"] = Thread.CurrentThread.Name ?? "unnamed"; });
+app.UseStatusCodeHandler(404, (int statusCode, HttpRequest request, HttpContext http) =>
+{
+    Ran.On(http);
+    return $"{statusCode}: no page at {request.Path}";
+});
+
 // Plain sync handlers: no OffloadSync(), offloaded all the same.
 app.MapGet("/text", (HttpContext http) => Ran.On(http, "plain text"));
 app.MapGet("/todos/{id}", (int id, HttpContext http) => Ran.On(http, new Todo(id, $"todo {id}", id % 2 == 0)));

@@ -27,8 +27,12 @@ REQUESTS = [
     ("GET", "/offloaded/21", None, "executor"),
     ("GET", "/async", None, "elsewhere"),
     ("GET", "/runsync", None, None),
-    ("GET", "/missing", None, None),
+    ("GET", "/missing", None, "executor"),      # the sync status-code handler answers, on the executor
+    ("GET", "/denied", None, None),             # a sync before-request hook answers 403
 ]
+
+# Headers the app's sync before- and after-request hooks set with the thread they ran on.
+HOOK_HEADERS = ("X-Before-Thread", "X-After-Thread")
 
 
 def ask(base, method, path, body):
@@ -37,9 +41,13 @@ def ask(base, method, path, body):
         request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers.get("Content-Type"), response.headers.get("X-Thread"), response.read()
+            return response.status, response.headers.get("Content-Type"), response.headers.get("X-Thread"), response.read(), hooks(response.headers)
     except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Content-Type"), error.headers.get("X-Thread"), error.read()
+        return error.code, error.headers.get("Content-Type"), error.headers.get("X-Thread"), error.read(), hooks(error.headers)
+
+
+def hooks(headers):
+    return tuple(headers.get(name) for name in HOOK_HEADERS)
 
 
 def wait_ready(base):
@@ -59,15 +67,23 @@ failures = []
 for method, path, body, where in REQUESTS:
     native, jit = ask(NATIVE, method, path, body), ask(JIT, method, path, body)
     name = f"{method} {path}"
-    for label, (status, content_type, thread, payload) in (("native", native), ("jit", jit)):
+    for label, (status, content_type, thread, payload, hook_threads) in (("native", native), ("jit", jit)):
+        # A hook's header may be gone where an error handler cleared the response; where it is there, the hook ran on the executor.
+        for header, hook_thread in zip(HOOK_HEADERS, hook_threads):
+            if hook_thread is not None and not EXECUTOR.match(hook_thread):
+                failures.append(f"{name}: the {label} hook behind {header} ran on '{hook_thread}', not a SyncContext thread")
+            if path == "/text" and hook_thread is None:
+                failures.append(f"{name}: the {label} response has no {header}: the hook did not run")
         if where == "executor" and not (thread and EXECUTOR.match(thread)):
             failures.append(f"{name}: the {label} handler ran on '{thread}', not a SyncContext thread")
         if where == "elsewhere" and thread and EXECUTOR.match(thread):
             failures.append(f"{name}: the {label} async handler ran on the executor ('{thread}')")
     # /runsync answers with the executor thread's name, whose number may differ between the two runs.
+    if [t is None for t in native[4]] != [t is None for t in jit[4]]:
+        failures.append(f"{name}: hooks ran differently, native {native[4]} != jit {jit[4]}")
     if native[:2] != jit[:2] or (native[3] != jit[3] and path != "/runsync"):
         failures.append(f"{name}: native {native[0]} {native[1]} {native[3]!r} != jit {jit[0]} {jit[1]} {jit[3]!r}")
-    print(f"  {name}: {native[0]} {native[1]} thread={native[2]} body={native[3][:60]!r}")
+    print(f"  {name}: {native[0]} {native[1]} thread={native[2]} hooks={native[4]} body={native[3][:60]!r}")
 
 runsync = ask(NATIVE, "GET", "/runsync", None)[3].decode()
 if not EXECUTOR.match(json.loads(runsync) if runsync.startswith('"') else runsync):
