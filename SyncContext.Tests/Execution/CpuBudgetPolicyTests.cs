@@ -38,7 +38,7 @@ public class CpuBudgetPolicyTests
 
         gate.Exit();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
-        next.ShouldBeSameAs(second);
+        next.Task.ShouldBeSameAs(second);
         gate.TryTakeHeld(out _).ShouldBeFalse();
         gate.RunningCount.ShouldBe(1);
         gate.HeldCount.ShouldBe(1);
@@ -56,7 +56,7 @@ public class CpuBudgetPolicyTests
 
         gate.TryEnter(late).ShouldBeFalse();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
-        next.ShouldBeSameAs(held);
+        next.Task.ShouldBeSameAs(held);
     }
 
     [Fact]
@@ -72,10 +72,10 @@ public class CpuBudgetPolicyTests
 
         var released = gate.TakeReleased(task => task == tasks[1] || task == tasks[3]);
 
-        released.ShouldBe([tasks[2], tasks[4]]);
+        released.ShouldNotBeNull().Select(item => item.Task).ShouldBe([tasks[2], tasks[4]]);
         gate.HeldCount.ShouldBe(2);
         gate.Exit();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
-        next.ShouldBeSameAs(tasks[1]);
+        next.Task.ShouldBeSameAs(tasks[1]);
     }
 }
