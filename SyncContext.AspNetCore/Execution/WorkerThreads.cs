@@ -345,9 +345,10 @@ internal sealed class WorkerThreads
             _budget.Exit();
         }
 
-        var drain = _waits.PredictWait(Waiting, _sizing.ThreadLimit);
-        _executor.ExecuteRejected(item.Task, _admission.QueueTimeout(waited, _waits.MaxQueueTime, drain));
+        // Reported before the caller learns of it, so that its trace and counts are complete when it does.
+        var rejection = _admission.QueueTimeout(waited, _waits.MaxQueueTime, _waits.PredictWait(Waiting, _sizing.ThreadLimit));
         _telemetry.Taken(item, waited, WorkResult.QueueTimeout);
+        _executor.ExecuteRejected(item.Task, rejection);
     }
 
     /// <summary>Work that stopped being CPU-bound no longer waits for the budget: its held items go back to the queue.</summary>
