@@ -9,8 +9,4 @@ namespace SyncContext.AspNetCore.Execution;
 /// The activity current where the item was queued, when the SyncContext activity source has a listener, so that the
 /// item's queue wait is shown in that trace; otherwise <see langword="null"/>.
 /// </param>
-internal readonly record struct QueuedWork(Task Task, long QueuedAt, Activity? Caller = null)
-{
-    /// <summary>An item stamped at timestamp zero and outside any trace, for tests of the types that hold items.</summary>
-    public static implicit operator QueuedWork(Task task) => new(task, 0);
-}
+internal readonly record struct QueuedWork(Task Task, long QueuedAt, Activity? Caller = null);

@@ -29,9 +29,9 @@ public class CpuBudgetPolicyTests
         var gate = new CpuBudgetGate(new CpuBudgetPolicy(budget: 1, cores: 2, workConserving: false));
         var (first, second, third) = (new Task(() => { }), new Task(() => { }), new Task(() => { }));
 
-        gate.TryEnter(first).ShouldBeTrue();
-        gate.TryEnter(second).ShouldBeFalse();
-        gate.TryEnter(third).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(first, 0)).ShouldBeTrue();
+        gate.TryEnter(new QueuedWork(second, 0)).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(third, 0)).ShouldBeFalse();
         gate.RunningCount.ShouldBe(1);
         gate.HeldCount.ShouldBe(2);
         gate.TryTakeHeld(out _).ShouldBeFalse("the budget is still spent");
@@ -49,12 +49,12 @@ public class CpuBudgetPolicyTests
     {
         var gate = new CpuBudgetGate(new CpuBudgetPolicy(budget: 1, cores: 2, workConserving: false));
         var (first, held, late) = (new Task(() => { }), new Task(() => { }), new Task(() => { }));
-        gate.TryEnter(first).ShouldBeTrue();
-        gate.TryEnter(held).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(first, 0)).ShouldBeTrue();
+        gate.TryEnter(new QueuedWork(held, 0)).ShouldBeFalse();
 
         gate.Exit();
 
-        gate.TryEnter(late).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(late, 0)).ShouldBeFalse();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
         next.Task.ShouldBeSameAs(held);
     }
@@ -64,10 +64,10 @@ public class CpuBudgetPolicyTests
     {
         var gate = new CpuBudgetGate(new CpuBudgetPolicy(budget: 1, cores: 2, workConserving: false));
         var tasks = Enumerable.Range(0, 5).Select(_ => new Task(() => { })).ToArray();
-        gate.TryEnter(tasks[0]).ShouldBeTrue();
+        gate.TryEnter(new QueuedWork(tasks[0], 0)).ShouldBeTrue();
         foreach (var task in tasks.Skip(1))
         {
-            gate.TryEnter(task).ShouldBeFalse();
+            gate.TryEnter(new QueuedWork(task, 0)).ShouldBeFalse();
         }
 
         var released = gate.TakeReleased(task => task == tasks[1] || task == tasks[3]);
