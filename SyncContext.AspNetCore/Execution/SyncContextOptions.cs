@@ -96,7 +96,11 @@ public sealed class SyncContextOptions
     /// <value>The default value is <c>"SyncContext"</c>.</value>
     public string ThreadNamePrefix { get; set; } = "SyncContext";
 
-    /// <summary>Gets or sets the <c>Retry-After</c> sent with a <c>503</c> when the queue is full.</summary>
+    /// <summary>
+    /// Gets or sets the <c>Retry-After</c> sent with a <c>503</c> when the queue is full or the executor stops, and the
+    /// least one sent when work is refused for its wait (<see cref="MaxQueueTime"/>), whose <c>Retry-After</c> is the
+    /// predicted time the queue takes to drain.
+    /// </summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 

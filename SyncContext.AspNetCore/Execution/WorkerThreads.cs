@@ -22,6 +22,12 @@ namespace SyncContext.AspNetCore.Execution;
 /// items. Completions and the backlog feed the thread limit once per sample interval, from whichever thread
 /// queues or finishes an item first.
 /// </para>
+/// <para>
+/// Each item is stamped with the executor clock when it is queued. The worker that takes it measures its wait (for
+/// <c>synccontext.work.queue.duration</c> and its trace) and, past <see cref="SyncContextOptions.MaxQueueTime"/>, fails
+/// it with <see cref="WorkRejectionReason.QueueTimeout"/> instead of running it; run times feed
+/// <see cref="QueueWaitPolicy"/>, which predicts the wait of the next arrival.
+/// </para>
 /// </remarks>
 internal sealed class WorkerThreads
 {
