@@ -8,6 +8,12 @@ public enum WorkRejectionReason
 
     /// <summary>The executor was stopping, or stopped before the work could start.</summary>
     Stopping,
+
+    /// <summary>
+    /// The work waited in the queue longer than the executor's queue time allows, or would have: its predicted wait
+    /// already exceeded that bound when it arrived.
+    /// </summary>
+    QueueTimeout,
 }
 
 /// <summary>
@@ -25,6 +31,23 @@ public sealed class WorkRejectedException : Exception
         Reason = reason;
     }
 
+    /// <summary>Creates the exception with the executor's estimate of when a retry could be admitted.</summary>
+    /// <param name="reason">Why the work was rejected.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="retryAfter">How long the work already queued is predicted to take to drain.</param>
+    public WorkRejectedException(WorkRejectionReason reason, string message, TimeSpan retryAfter)
+        : this(reason, message)
+    {
+        RetryAfter = retryAfter;
+    }
+
     /// <summary>Gets why the work was rejected.</summary>
     public WorkRejectionReason Reason { get; }
+
+    /// <summary>
+    /// Gets how long the executor predicts its queue takes to drain, for a rejection it could estimate
+    /// (<see cref="WorkRejectionReason.QueueTimeout"/>), or <see langword="null"/>. The HTTP layer sends it as
+    /// <c>Retry-After</c>, in whole seconds rounded up and never below the configured value.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,8 @@ public static class SyncContextExceptionHandlers
         var allowSynchronousIO = services.GetRequiredService<IOptions<SyncContextOptions>>().Value.AllowSynchronousIO;
         var logger = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger(typeof(SyncContextExceptionHandlers));
 
-        return app.Use(next => new SyncExceptionHandlerMiddleware<TException>(next, invoke, executor, logger, rejections, allowSynchronousIO).InvokeAsync);
+        var metrics = new ExceptionHandlerMetrics(services.GetRequiredService<IMeterFactory>());
+
+        return app.Use(next => new SyncExceptionHandlerMiddleware<TException>(next, invoke, executor, logger, rejections, metrics, allowSynchronousIO).InvokeAsync);
     }
 }

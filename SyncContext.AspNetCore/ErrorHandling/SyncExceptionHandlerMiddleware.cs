@@ -35,10 +35,12 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
     private readonly SyncExecutor _executor;
     private readonly ILogger _logger;
     private readonly RejectionAnswer _rejections;
+    private readonly ExceptionHandlerMetrics _metrics;
     private readonly bool _allowSynchronousIO;
 
-    public SyncExceptionHandlerMiddleware(RequestDelegate next, Func<HttpContext, TException, object?> invoke, SyncExecutor executor, ILogger logger, RejectionAnswer rejections, bool allowSynchronousIO)
+    public SyncExceptionHandlerMiddleware(RequestDelegate next, Func<HttpContext, TException, object?> invoke, SyncExecutor executor, ILogger logger, RejectionAnswer rejections, ExceptionHandlerMetrics metrics, bool allowSynchronousIO)
     {
+        _metrics = metrics;
         _next = next;
         _invoke = invoke;
         _executor = executor;
@@ -59,12 +61,14 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             {
                 // Nobody is left to read an error response; ASP.NET Core's handler ends such requests quietly too.
                 Log.ErrorHandlerRequestAborted(_logger);
+                _metrics.Caught(exception, ExceptionResult.Aborted);
                 return;
             }
 
             if (_rejections.TryAnswer(context, exception))
             {
                 // A full queue is load, not an error for the app's handler: answered as every rejection is.
+                _metrics.Caught(exception, ExceptionResult.Handled);
                 return;
             }
 
@@ -72,18 +76,21 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             {
                 // Headers are gone, so there is nothing an error handler could still say.
                 Log.ErrorHandlerResponseStarted(_logger);
+                _metrics.Caught(exception, ExceptionResult.Skipped);
                 throw;
             }
 
-            if (!await TryHandleAsync(context, (TException)exception).ConfigureAwait(false))
+            var result = await TryHandleAsync(context, (TException)exception).ConfigureAwait(false);
+            _metrics.Caught(exception, result);
+            if (result != ExceptionResult.Handled)
             {
                 throw;
             }
         }
     }
 
-    /// <summary>Answers the request with the handler; <see langword="false"/> when the handler failed.</summary>
-    private async Task<bool> TryHandleAsync(HttpContext context, TException exception)
+    /// <summary>Answers the request with the handler, and says how it went.</summary>
+    private async Task<ExceptionResult> TryHandleAsync(HttpContext context, TException exception)
     {
         Log.UnhandledException(_logger, exception);
 
@@ -108,23 +115,29 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
                 _rejections.TryAnswer(context, OffloadRuntime.Rejection);
-                return true;
+                return ExceptionResult.Handled;
             }
 
             var result = await task.ConfigureAwait(false);
             await ResultWriter.WriteAsync(context, result).ConfigureAwait(false);
-            return true;
+            return ExceptionResult.Handled;
+        }
+        catch (WorkRejectedException rejected) when (RejectionAnswer.Applies(context, rejected))
+        {
+            // Refused for its wait, or flushed at shutdown, after it was queued: answered as every rejection is.
+            _rejections.TryAnswer(context, rejected);
+            return ExceptionResult.Handled;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             Log.ErrorHandlerRequestAborted(_logger);
-            return false;
+            return ExceptionResult.Aborted;
         }
         catch (Exception handlerException)
         {
             // The original exception is the one worth reporting further out; this one is only logged.
             Log.ErrorHandlerException(_logger, handlerException);
-            return false;
+            return ExceptionResult.Unhandled;
         }
     }
 

@@ -13,7 +13,7 @@ namespace SyncContext.AspNetCore.Execution;
 internal sealed class CpuBudgetGate
 {
     private readonly Lock _lock = new();
-    private readonly Queue<Task> _held = new();
+    private readonly Queue<QueuedWork> _held = new();
     private readonly CpuBudgetPolicy _policy;
     private int _running;
     private volatile int _heldCount;
@@ -29,8 +29,8 @@ internal sealed class CpuBudgetGate
     /// <summary>Gets the number of items held back for the budget.</summary>
     public int HeldCount => _heldCount;
 
-    /// <summary>Takes a slot for <paramref name="task"/>, or holds it back; <see langword="true"/> when it may run now.</summary>
-    public bool TryEnter(Task task)
+    /// <summary>Takes a slot for <paramref name="item"/>, or holds it back; <see langword="true"/> when it may run now.</summary>
+    public bool TryEnter(QueuedWork item)
     {
         lock (_lock)
         {
@@ -41,16 +41,16 @@ internal sealed class CpuBudgetGate
                 return true;
             }
 
-            _held.Enqueue(task);
+            _held.Enqueue(item);
             _heldCount = _held.Count;
             return false;
         }
     }
 
     /// <summary>Takes a slot and the oldest held item, if the budget allows one more.</summary>
-    public bool TryTakeHeld([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task? task)
+    public bool TryTakeHeld(out QueuedWork item)
     {
-        task = null;
+        item = default;
         if (_heldCount == 0)
         {
             return false;
@@ -64,7 +64,7 @@ internal sealed class CpuBudgetGate
             }
 
             _running++;
-            task = _held.Dequeue();
+            item = _held.Dequeue();
             _heldCount = _held.Count;
             return true;
         }
@@ -80,7 +80,7 @@ internal sealed class CpuBudgetGate
     }
 
     /// <summary>Takes back the held items that <paramref name="stillHeld"/> says may go, to be queued as I/O-bound work.</summary>
-    public List<Task>? TakeReleased(Func<Task, bool> stillHeld)
+    public List<QueuedWork>? TakeReleased(Func<Task, bool> stillHeld)
     {
         if (_heldCount == 0)
         {
@@ -89,18 +89,18 @@ internal sealed class CpuBudgetGate
 
         lock (_lock)
         {
-            List<Task>? released = null;
+            List<QueuedWork>? released = null;
             var count = _held.Count;
             for (var i = 0; i < count; i++)
             {
-                var task = _held.Dequeue();
-                if (stillHeld(task))
+                var item = _held.Dequeue();
+                if (stillHeld(item.Task))
                 {
-                    _held.Enqueue(task); // goes round once, so the order of those still held is kept
+                    _held.Enqueue(item); // goes round once, so the order of those still held is kept
                 }
                 else
                 {
-                    (released ??= []).Add(task);
+                    (released ??= []).Add(item);
                 }
             }
 
@@ -114,7 +114,8 @@ internal sealed class CpuBudgetGate
     {
         lock (_lock)
         {
-            var taken = _held.TryDequeue(out task);
+            var taken = _held.TryDequeue(out var item);
+            task = item.Task;
             _heldCount = _held.Count;
             return taken;
         }
@@ -125,7 +126,7 @@ internal sealed class CpuBudgetGate
     {
         lock (_lock)
         {
-            return [.. _held];
+            return [.. _held.Select(static item => item.Task)];
         }
     }
 

@@ -9,9 +9,6 @@ namespace SyncContext.AspNetCore.Execution;
 /// </summary>
 internal sealed class ExecutorShutdown
 {
-    [ThreadStatic]
-    private static bool t_abandoning;
-
     private readonly SyncExecutor _executor;
     private readonly WorkAdmission _admission;
     private readonly WorkerThreads _workers;
@@ -26,9 +23,6 @@ internal sealed class ExecutorShutdown
         _name = name;
         _logger = logger;
     }
-
-    /// <summary>Gets whether the work item running on this thread is being flushed out of the queue, and must not run.</summary>
-    public static bool IsAbandoningOnThisThread => t_abandoning;
 
     /// <summary>Drains until <paramref name="deadline"/> is cancelled, then abandons what is left.</summary>
     public async Task StopAsync(CancellationToken deadline)
@@ -58,21 +52,13 @@ internal sealed class ExecutorShutdown
         // What is still queued is failed, not run, so no caller waits on a task nobody will complete.
         // Workers stop taking items once the state is abandoning; an item one had already taken runs.
         var abandoned = 0;
-        t_abandoning = true;
-        try
+        while (_workers.TryTakeQueued(out var task))
         {
-            while (_workers.TryTakeQueued(out var task))
+            var rejection = new WorkRejectedException(WorkRejectionReason.Stopping, "The SyncContext executor stopped before this work started: the host's shutdown timeout ran out while it was queued.");
+            if (_executor.ExecuteRejected(task, rejection))
             {
-                // False for an item whose token was cancelled while it waited: nobody waits for its answer.
-                if (_executor.Execute(task))
-                {
-                    abandoned++;
-                }
+                abandoned++;
             }
-        }
-        finally
-        {
-            t_abandoning = false;
         }
 
         if (drained)

@@ -63,6 +63,24 @@ public sealed class SyncContextOptions
     /// <value>The default value is 1024.</value>
     public int QueueLimit { get; set; } = 1024;
 
+    /// <summary>
+    /// Gets or sets the longest a work item may wait in the queue. An item that waited longer when a worker takes it is
+    /// failed with <see cref="WorkRejectedException"/> (<see cref="WorkRejectionReason.QueueTimeout"/>) without running,
+    /// and an arriving item is refused at once when its predicted wait (its place in the queue times the recent run
+    /// time of an item, divided by the threads) already exceeds it. HTTP requests get <c>503</c> with a
+    /// <c>Retry-After</c> of the predicted wait (whole seconds, rounded up, and at least <see cref="RetryAfter"/>).
+    /// </summary>
+    /// <remarks>
+    /// Off by default, so that an app that adds SyncContext answers what it answered before: only a full queue
+    /// (<see cref="QueueLimit"/>) refuses work. A bound is a promise about latency that only the app can make; set it
+    /// to what a caller still waits for (a client timeout, a load balancer's, a service level), and a request that
+    /// would be answered too late is answered <c>503</c> at once instead, so that its client retries elsewhere and
+    /// the executor does not spend a worker on an answer nobody reads. It applies to every item the executor queues,
+    /// <see cref="IRunSync"/> calls included; nested calls from executor work run inline and never wait.
+    /// </remarks>
+    /// <value>The default value is <see cref="Timeout.InfiniteTimeSpan"/>: no bound.</value>
+    public TimeSpan MaxQueueTime { get; set; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Gets or sets how long a worker above <see cref="MinThreads"/> may stay idle before it exits.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -78,7 +96,11 @@ public sealed class SyncContextOptions
     /// <value>The default value is <c>"SyncContext"</c>.</value>
     public string ThreadNamePrefix { get; set; } = "SyncContext";
 
-    /// <summary>Gets or sets the <c>Retry-After</c> sent with a <c>503</c> when the queue is full.</summary>
+    /// <summary>
+    /// Gets or sets the <c>Retry-After</c> sent with a <c>503</c> when the queue is full or the executor stops, and the
+    /// least one sent when work is refused for its wait (<see cref="MaxQueueTime"/>), whose <c>Retry-After</c> is the
+    /// predicted time the queue takes to drain.
+    /// </summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 

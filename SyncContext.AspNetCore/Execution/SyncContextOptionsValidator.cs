@@ -47,6 +47,11 @@ internal sealed class SyncContextOptionsValidator : IValidateOptions<SyncContext
             yield return $"SyncContextOptions.IdleTimeout must be positive or Timeout.InfiniteTimeSpan; it is {options.IdleTimeout}.";
         }
 
+        if (options.MaxQueueTime <= TimeSpan.Zero && options.MaxQueueTime != Timeout.InfiniteTimeSpan)
+        {
+            yield return $"SyncContextOptions.MaxQueueTime must be positive or Timeout.InfiniteTimeSpan; it is {options.MaxQueueTime}.";
+        }
+
         if (options.SpinCount < 0)
         {
             yield return $"SyncContextOptions.SpinCount must not be negative; it is {options.SpinCount}.";

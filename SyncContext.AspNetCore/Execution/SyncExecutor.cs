@@ -34,16 +34,24 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     [ThreadStatic]
     private static SyncExecutor? t_running;
 
+    [ThreadStatic]
+    private static WorkRejectedException? t_rejectBeforeStart;
+
     private readonly WorkAdmission _admission;
     private readonly WorkerThreads _workers;
     private readonly ExecutorShutdown _shutdown;
     private readonly int _maxThreads;
+    private readonly string _name;
 
     /// <summary>Creates an executor.</summary>
     /// <param name="options">The executor's options.</param>
     /// <param name="logger">Where the executor logs start, retirement, rejections and shutdown.</param>
     /// <param name="metrics">The executor's instruments, or <see langword="null"/> for none.</param>
-    public SyncExecutor(IOptions<SyncContextOptions> options, ILogger<SyncExecutor>? logger = null, SyncContextMetrics? metrics = null)
+    /// <param name="timeProvider">
+    /// The clock queue waits are measured by (<see cref="SyncContextOptions.MaxQueueTime"/>, the queue and run
+    /// durations), or <see langword="null"/> for <see cref="TimeProvider.System"/>.
+    /// </param>
+    public SyncExecutor(IOptions<SyncContextOptions> options, ILogger<SyncExecutor>? logger = null, SyncContextMetrics? metrics = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var value = options.Value;
@@ -51,10 +59,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
         ILogger log = logger ?? NullLogger<SyncExecutor>.Instance;
         var name = value.ThreadNamePrefix;
+        _name = name;
         _maxThreads = value.MaxThreads;
-        _admission = new WorkAdmission(value.QueueLimit, value.MaxThreads, name, log, metrics);
+        var clock = timeProvider ?? TimeProvider.System;
+        var telemetry = new ExecutorTelemetry(name, metrics, clock);
+        var waits = new QueueWaitPolicy(value.MaxQueueTime, clock);
+        _admission = new WorkAdmission(value.QueueLimit, value.MaxThreads, name, log, telemetry, waits);
         var budget = new CpuBudgetGate(new CpuBudgetPolicy(value.CpuBudget, Environment.ProcessorCount, value.CpuBudgetWorkConserving));
-        _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(value.MinThreads, value.MaxThreads, value.IdleTimeout), budget, value.SpinCount, name, log);
+        _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(value.MinThreads, value.MaxThreads, value.IdleTimeout), budget, waits, telemetry, value.SpinCount, name, log);
         _shutdown = new ExecutorShutdown(this, _admission, _workers, name, log);
         metrics?.Observe(this, _workers);
         _workers.StartMinimum();
@@ -75,6 +87,12 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => _maxThreads;
 
+    /// <summary>Gets the executor's name, the prefix of its threads' names and the <c>synccontext.executor.name</c> tag.</summary>
+    internal string Name => _name;
+
+    /// <summary>Gets the most work items that may wait beyond the free workers (<see cref="SyncContextOptions.QueueLimit"/>).</summary>
+    internal int QueueLimit => _admission.QueueLimit;
+
     /// <summary>Gets the workers, for tests of what they learnt.</summary>
     internal WorkerThreads Workers => _workers;
 
@@ -89,7 +107,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         var admission = Admit(cancellationToken);
         if (admission.Mode == AdmissionMode.Rejected)
         {
-            return Task.FromException(_admission.Rejection(admission.Reason));
+            return Task.FromException(_admission.Rejection(admission));
         }
 
         return Dispatch(new Task(static w => { BeginWork(); ((Action)w!)(); }, work, cancellationToken, WorkOptions), admission);
@@ -102,7 +120,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         var admission = Admit(cancellationToken);
         if (admission.Mode == AdmissionMode.Rejected)
         {
-            return Task.FromException<TResult>(_admission.Rejection(admission.Reason));
+            return Task.FromException<TResult>(_admission.Rejection(admission));
         }
 
         return Dispatch(new Task<TResult>(static w => { BeginWork(); return ((Func<TResult>)w!)(); }, work, cancellationToken, WorkOptions), admission);
@@ -115,7 +133,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         var admission = Admit(cancellationToken);
         if (admission.Mode == AdmissionMode.Rejected)
         {
-            return Task.FromException(_admission.Rejection(admission.Reason));
+            return Task.FromException(_admission.Rejection(admission));
         }
 
         return Dispatch(new Task(static s => { BeginWork(); ((StatefulWork<TState>)s!).Invoke(); }, new StatefulWork<TState>(work, state), cancellationToken, WorkOptions), admission);
@@ -128,7 +146,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         var admission = Admit(cancellationToken);
         if (admission.Mode == AdmissionMode.Rejected)
         {
-            return Task.FromException<TResult>(_admission.Rejection(admission.Reason));
+            return Task.FromException<TResult>(_admission.Rejection(admission));
         }
 
         return Dispatch(new Task<TResult>(static s => { BeginWork(); return ((StatefulWork<TState, TResult>)s!).Invoke(); }, new StatefulWork<TState, TResult>(work, state), cancellationToken, WorkOptions), admission);
@@ -136,15 +154,23 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> with <paramref name="state"/> as the task's own state: one allocation,
-    /// the task. A rejection is answered with <see langword="false"/> and allocates nothing, so shedding
-    /// load stays cheap. The work must call <see cref="BeginWork"/> before it does
-    /// anything else.
+    /// the task. A full queue or a stopping executor is answered with <see langword="false"/> and allocates nothing,
+    /// so shedding load stays cheap. An item refused for its predicted wait
+    /// (<see cref="SyncContextOptions.MaxQueueTime"/>) gets a task already failed with a
+    /// <see cref="WorkRejectedException"/> that carries the wait, for <c>Retry-After</c>: one small allocation. The
+    /// work must call <see cref="BeginWork"/> before it does anything else.
     /// </summary>
     internal bool TryRunUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken cancellationToken, [NotNullWhen(true)] out Task<TResult>? task)
     {
         var admission = Admit(cancellationToken);
         if (admission.Mode == AdmissionMode.Rejected)
         {
+            if (admission.Reason == WorkRejectionReason.QueueTimeout)
+            {
+                task = Task.FromException<TResult>(_admission.SharedRejection(admission));
+                return true;
+            }
+
             task = null;
             return false;
         }
@@ -181,21 +207,37 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     }
 
     /// <summary>
-    /// The first thing every work item does, on the thread that runs it: fails the item if StopAsync is flushing
-    /// it out of the queue after the shutdown timeout, and otherwise marks its flow as descending from this
-    /// executor's work (see <see cref="DescendantFlow"/>), so that what it awaits may come back without queueing.
+    /// The first thing every work item does, on the thread that runs it: fails the item if it is being flushed out of
+    /// the queue (StopAsync after the shutdown timeout, or a worker when it waited past
+    /// <see cref="SyncContextOptions.MaxQueueTime"/>), and otherwise marks its flow as descending from this executor's
+    /// work (see <see cref="DescendantFlow"/>), so that what it awaits may come back without queueing.
     /// </summary>
     internal static void BeginWork()
     {
-        if (ExecutorShutdown.IsAbandoningOnThisThread)
+        if (t_rejectBeforeStart is { } rejection)
         {
-            throw new WorkRejectedException(WorkRejectionReason.Stopping, "The SyncContext executor stopped before this work started: the host's shutdown timeout ran out while it was queued.");
+            throw rejection;
         }
 
         // Set only while a worker runs a queued item; an item run inline elsewhere is in a marked flow already.
         if (t_running is { } executor)
         {
             DescendantFlow.MarkRunningWork(executor);
+        }
+    }
+
+    /// <summary>Fails a queued item with <paramref name="rejection"/> instead of running it: its first step throws it.</summary>
+    /// <returns><see langword="false"/> for an item whose token was cancelled while it waited: nobody waits for its answer.</returns>
+    internal bool ExecuteRejected(Task task, WorkRejectedException rejection)
+    {
+        t_rejectBeforeStart = rejection;
+        try
+        {
+            return Execute(task);
+        }
+        finally
+        {
+            t_rejectBeforeStart = null;
         }
     }
 
@@ -231,7 +273,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private bool IsNested => IsExecutorThread || DescendantFlow.DescendsFrom(this);
 
     private Admission Admit(CancellationToken cancellationToken)
-        => _admission.Admit(cancellationToken, IsNested, _workers.RunningCount);
+        => _admission.Admit(cancellationToken, IsNested, _workers.RunningCount, _workers.ThreadLimit);
 
     private TTask Dispatch<TTask>(TTask task, Admission admission)
         where TTask : Task

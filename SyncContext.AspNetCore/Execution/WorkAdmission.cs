@@ -6,7 +6,8 @@ namespace SyncContext.AspNetCore.Execution;
 /// <summary>
 /// Decides, before anything is allocated, whether a work item runs inline, waits in the queue or is
 /// rejected. It owns the queue's bound (the places reserved by admitted items not yet taken by a worker)
-/// and the executor's lifecycle state, and reports rejections.
+/// and the executor's lifecycle state, asks <see cref="QueueWaitPolicy"/> whether an arriving item's predicted wait
+/// is too long, and reports rejections.
 /// </summary>
 internal sealed class WorkAdmission
 {
@@ -18,7 +19,9 @@ internal sealed class WorkAdmission
     private readonly int _maxThreads;
     private readonly string _name;
     private readonly ILogger _logger;
-    private readonly SyncContextMetrics? _metrics;
+    private readonly ExecutorTelemetry _telemetry;
+    private readonly QueueWaitPolicy _waits;
+    private WorkRejectedException? _lastPredictedRejection;
 
     private long _lastRejectionLog = Environment.TickCount64 - 1000;
     private int _rejectedSinceLog;
@@ -26,14 +29,18 @@ internal sealed class WorkAdmission
     private volatile int _state;
     private volatile bool _shutdownBegun;
 
-    public WorkAdmission(int queueLimit, int maxThreads, string name, ILogger logger, SyncContextMetrics? metrics)
+    public WorkAdmission(int queueLimit, int maxThreads, string name, ILogger logger, ExecutorTelemetry telemetry, QueueWaitPolicy waits)
     {
         _queueLimit = queueLimit;
         _maxThreads = maxThreads;
         _name = name;
         _logger = logger;
-        _metrics = metrics;
+        _telemetry = telemetry;
+        _waits = waits;
     }
+
+    /// <summary>Gets the most items that may wait beyond the free workers.</summary>
+    public int QueueLimit => _queueLimit;
 
     /// <summary>Gets the number of admitted items that no worker has taken yet.</summary>
     public int QueueLength => Volatile.Read(ref _waiting);
@@ -57,7 +64,8 @@ internal sealed class WorkAdmission
     /// queued, such an item could wait behind the very item that waits for it.
     /// </param>
     /// <param name="running">How many items the workers are running now.</param>
-    public Admission Admit(CancellationToken cancellationToken, bool nested, int running)
+    /// <param name="threadLimit">How many workers may run now: the threads that drain the queue.</param>
+    public Admission Admit(CancellationToken cancellationToken, bool nested, int running, int threadLimit)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -79,10 +87,18 @@ internal sealed class WorkAdmission
         // Items that a free worker (idle, or not started yet) takes at once do not wait, so only the rest
         // count against the limit; otherwise a QueueLimit of 0 would reject all work.
         var free = _maxThreads - running;
-        if (Interlocked.Increment(ref _waiting) > (long)_queueLimit + free)
+        var waiting = Interlocked.Increment(ref _waiting);
+        if (waiting > (long)_queueLimit + free)
         {
             Interlocked.Decrement(ref _waiting);
             return Reject(WorkRejectionReason.QueueFull);
+        }
+
+        // Its place in the line: the items ahead of it that no worker free now (or startable under the limit) takes.
+        if (_waits.IsBounded && _waits.ShouldRefuse(waiting - Math.Max(0, threadLimit - running), threadLimit, out var predicted))
+        {
+            Interlocked.Decrement(ref _waiting);
+            return Reject(WorkRejectionReason.QueueTimeout, predicted);
         }
 
         return Admission.Queued;
@@ -98,15 +114,55 @@ internal sealed class WorkAdmission
     public void BeginAbandoning() => _state = Abandoning;
 
     /// <summary>The exception a rejected caller gets.</summary>
-    public WorkRejectedException Rejection(WorkRejectionReason reason)
-        => new(reason, reason == WorkRejectionReason.QueueFull
-            ? $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."
-            : $"The SyncContext executor '{_name}' rejected the work: it is stopping.");
+    public WorkRejectedException Rejection(Admission admission) => admission.Reason switch
+    {
+        WorkRejectionReason.QueueFull => new(admission.Reason, $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."),
+        WorkRejectionReason.QueueTimeout => PredictedTooLong(admission.PredictedWait),
+        _ => new(admission.Reason, $"The SyncContext executor '{_name}' rejected the work: it is stopping."),
+    };
+
+    /// <summary>
+    /// The exception an internal caller's task fails with when the predicted wait was too long: the last one again
+    /// while the prediction rounds to the same whole second, so that shedding a flood allocates little.
+    /// </summary>
+    public WorkRejectedException SharedRejection(Admission admission)
+    {
+        var last = Volatile.Read(ref _lastPredictedRejection);
+        if (last is not null && WholeSeconds(last.RetryAfter!.Value) == WholeSeconds(admission.PredictedWait))
+        {
+            return last;
+        }
+
+        var rejection = PredictedTooLong(admission.PredictedWait);
+        Volatile.Write(ref _lastPredictedRejection, rejection);
+        return rejection;
+    }
+
+    /// <summary>
+    /// Counts and logs an item a worker took after it waited longer than <paramref name="maxQueueTime"/>, and returns the
+    /// exception it fails with.
+    /// </summary>
+    public WorkRejectedException QueueTimeout(TimeSpan waited, TimeSpan maxQueueTime, TimeSpan drain)
+    {
+        Reject(WorkRejectionReason.QueueTimeout);
+        return new(
+            WorkRejectionReason.QueueTimeout,
+            $"The SyncContext executor '{_name}' did not run the work: it waited {waited.TotalMilliseconds:F0} ms in the queue, longer than SyncContextOptions.MaxQueueTime ({maxQueueTime.TotalMilliseconds:F0} ms).",
+            drain);
+    }
+
+    private static long WholeSeconds(TimeSpan wait) => (long)Math.Ceiling(wait.TotalSeconds);
+
+    private WorkRejectedException PredictedTooLong(TimeSpan predicted)
+        => new(
+            WorkRejectionReason.QueueTimeout,
+            $"The SyncContext executor '{_name}' rejected the work: its predicted wait in the queue, about {WholeSeconds(predicted)} s, exceeds SyncContextOptions.MaxQueueTime ({_waits.MaxQueueTime.TotalMilliseconds:F0} ms).",
+            predicted);
 
     /// <summary>Counts a rejection, and logs at most one warning a second however hard the load sheds.</summary>
-    private Admission Reject(WorkRejectionReason reason)
+    private Admission Reject(WorkRejectionReason reason, TimeSpan predictedWait = default)
     {
-        _metrics?.Rejected(reason);
+        _telemetry.Rejected(reason);
         Interlocked.Increment(ref _rejectedSinceLog);
         var now = Environment.TickCount64;
         var last = Volatile.Read(ref _lastRejectionLog);
@@ -115,7 +171,7 @@ internal sealed class WorkAdmission
             Log.Rejected(_logger, _name, Interlocked.Exchange(ref _rejectedSinceLog, 0), reason, _queueLimit);
         }
 
-        return new Admission(AdmissionMode.Rejected, reason);
+        return new Admission(AdmissionMode.Rejected, reason, predictedWait);
     }
 }
 
@@ -136,7 +192,10 @@ internal enum AdmissionMode
 }
 
 /// <summary>The decision <see cref="WorkAdmission.Admit"/> returns.</summary>
-internal readonly record struct Admission(AdmissionMode Mode, WorkRejectionReason Reason = default)
+/// <param name="Mode">How the item runs.</param>
+/// <param name="Reason">Why it was rejected, for <see cref="AdmissionMode.Rejected"/>.</param>
+/// <param name="PredictedWait">The wait that made it too late, for <see cref="WorkRejectionReason.QueueTimeout"/>.</param>
+internal readonly record struct Admission(AdmissionMode Mode, WorkRejectionReason Reason = default, TimeSpan PredictedWait = default)
 {
     public static Admission Cancelled => new(AdmissionMode.Cancelled);
 

@@ -22,6 +22,12 @@ namespace SyncContext.AspNetCore.Execution;
 /// items. Completions and the backlog feed the thread limit once per sample interval, from whichever thread
 /// queues or finishes an item first.
 /// </para>
+/// <para>
+/// Each item is stamped with the executor clock when it is queued. The worker that takes it measures its wait (for
+/// <c>synccontext.work.queue.duration</c> and its trace) and, past <see cref="SyncContextOptions.MaxQueueTime"/>, fails
+/// it with <see cref="WorkRejectionReason.QueueTimeout"/> instead of running it; run times feed
+/// <see cref="QueueWaitPolicy"/>, which predicts the wait of the next arrival.
+/// </para>
 /// </remarks>
 internal sealed class WorkerThreads
 {
@@ -32,7 +38,7 @@ internal sealed class WorkerThreads
     [ThreadStatic]
     private static WorkerThreads? t_owner;
 
-    private readonly ConcurrentQueue<Task> _queue = new();
+    private readonly ConcurrentQueue<QueuedWork> _queue = new();
     private readonly SemaphoreSlim _work = new(0, int.MaxValue);
     private readonly TaskCompletionSource _allWorkersExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SyncExecutor _executor;
@@ -40,6 +46,9 @@ internal sealed class WorkerThreads
     private readonly ThreadSizingPolicy _sizing;
     private readonly CpuBudgetGate _budget;
     private readonly WorkProfiles _profiles = new();
+    private readonly QueueWaitPolicy _waits;
+    private readonly ExecutorTelemetry _telemetry;
+    private readonly bool _clockIsStopwatch;
     private readonly int _spinCount;
     private readonly string _name;
     private readonly ILogger _logger;
@@ -55,12 +64,15 @@ internal sealed class WorkerThreads
     private long _nextObservation;
     private int _observing;
 
-    public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, CpuBudgetGate budget, int spinCount, string name, ILogger logger)
+    public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, CpuBudgetGate budget, QueueWaitPolicy waits, ExecutorTelemetry telemetry, int spinCount, string name, ILogger logger)
     {
         _executor = executor;
         _admission = admission;
         _sizing = sizing;
         _budget = budget;
+        _waits = waits;
+        _telemetry = telemetry;
+        _clockIsStopwatch = telemetry.Clock == TimeProvider.System;
         _spinCount = spinCount;
         _name = name;
         _logger = logger;
@@ -87,6 +99,9 @@ internal sealed class WorkerThreads
     /// <summary>Gets how many workers may run now: the limit the sizing policy moves under MaxThreads.</summary>
     public int ThreadLimit => _sizing.ThreadLimit;
 
+    /// <summary>Gets the queue-time policy, for tests of what it learnt.</summary>
+    internal QueueWaitPolicy Waits => _waits;
+
     /// <summary>Gets the profiles of the work seen, for tests.</summary>
     internal WorkProfiles Profiles => _profiles;
 
@@ -108,7 +123,7 @@ internal sealed class WorkerThreads
     /// <summary>Queues an item whose place <see cref="WorkAdmission"/> reserved, and makes sure a worker takes it.</summary>
     public void Enqueue(Task task)
     {
-        _queue.Enqueue(task);
+        _queue.Enqueue(new QueuedWork(task, _clockIsStopwatch ? Stopwatch.GetTimestamp() : _telemetry.Clock.GetTimestamp(), _telemetry.CallerToTrace()));
         Signal();
         ObserveIfDue();
     }
@@ -137,7 +152,14 @@ internal sealed class WorkerThreads
     /// <summary>Takes a queued item away from the workers, for shutdown to fail it.</summary>
     public bool TryTakeQueued([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Task? task)
     {
-        if (_queue.TryDequeue(out task) || _budget.TryTakeAny(out task))
+        if (_queue.TryDequeue(out var item))
+        {
+            task = item.Task;
+            _admission.Release();
+            return true;
+        }
+
+        if (_budget.TryTakeAny(out task))
         {
             _admission.Release();
             return true;
@@ -147,7 +169,7 @@ internal sealed class WorkerThreads
     }
 
     /// <summary>A snapshot of the queued items, held ones included, for debuggers.</summary>
-    public Task[] QueuedSnapshot() => [.. _queue, .. _budget.HeldSnapshot()];
+    public Task[] QueuedSnapshot() => [.. _queue.Select(static item => item.Task), .. _budget.HeldSnapshot()];
 
     /// <summary>Wakes every parked worker so that each sees the executor is abandoning and exits.</summary>
     public void ReleaseAll() => _work.Release(_sizing.MaxThreads);
@@ -191,7 +213,7 @@ internal sealed class WorkerThreads
                 // A CPU-bound item that finished gave back its slot: the oldest held item goes before new work.
                 if (!_admission.IsAbandoning && _budget.TryTakeHeld(out var held))
                 {
-                    if (retired = Run(held, _profiles.Of(held), cpuSlot: true, clock))
+                    if (retired = Run(held, _profiles.Of(held.Task), cpuSlot: true, clock))
                     {
                         return;
                     }
@@ -214,17 +236,17 @@ internal sealed class WorkerThreads
                     return;
                 }
 
-                if (!_queue.TryDequeue(out var task))
+                if (!_queue.TryDequeue(out var item))
                 {
                     // A permit or a handoff always has an item behind it, except after shutdown took them all.
                     continue;
                 }
 
-                var profile = _profiles.Of(task);
+                var profile = _profiles.Of(item.Task);
                 var cpuSlot = false;
                 if (profile.IsCpuBound)
                 {
-                    if (!_budget.TryEnter(task))
+                    if (!_budget.TryEnter(item))
                     {
                         continue; // held: a CPU-bound item that finishes hands it a slot
                     }
@@ -232,7 +254,7 @@ internal sealed class WorkerThreads
                     cpuSlot = true;
                 }
 
-                if (retired = Run(task, profile, cpuSlot, clock))
+                if (retired = Run(item, profile, cpuSlot, clock))
                 {
                     return;
                 }
@@ -249,10 +271,24 @@ internal sealed class WorkerThreads
         }
     }
 
-    /// <summary>Runs one item, measures it into its profile; <see langword="true"/> when this worker retired afterwards.</summary>
-    private bool Run(Task task, WorkProfile profile, bool cpuSlot, ThreadRunClock clock)
+    /// <summary>
+    /// Runs one item, measures it into its profile; <see langword="true"/> when this worker retired afterwards. An item
+    /// that waited longer than the queue time allows is failed instead (<see cref="WorkRejectionReason.QueueTimeout"/>).
+    /// </summary>
+    private bool Run(QueuedWork item, WorkProfile profile, bool cpuSlot, ThreadRunClock clock)
     {
         _admission.Release();
+        var task = item.Task;
+        var taken = Stopwatch.GetTimestamp();
+        var takenOnClock = _clockIsStopwatch ? taken : _telemetry.Clock.GetTimestamp();
+        var waited = _telemetry.Clock.GetElapsedTime(item.QueuedAt, takenOnClock);
+        if (_waits.HasWaitedTooLong(waited) && !task.IsCompleted)
+        {
+            FailWaitedTooLong(item, waited, cpuSlot);
+            return false;
+        }
+
+        _telemetry.Taken(item, waited, task.IsCanceled ? WorkResult.Canceled : WorkResult.Started);
         Interlocked.Increment(ref _running);
         TimeSpan cpuBefore = default, runnableBefore = default;
         var measured = profile.NeedsCpuMeasurement && clock.TryRead(out cpuBefore, out runnableBefore);
@@ -264,7 +300,15 @@ internal sealed class WorkerThreads
         }
         finally
         {
-            var wall = Stopwatch.GetElapsedTime(started);
+            var ended = Stopwatch.GetTimestamp();
+            var wall = Stopwatch.GetElapsedTime(started, ended);
+            var ranFor = _clockIsStopwatch ? wall : _telemetry.Clock.GetElapsedTime(takenOnClock);
+            if (_waits.IsBounded)
+            {
+                _waits.RecordRunTime(ranFor);
+            }
+
+            _telemetry.Ran(task, ranFor);
             released = measured && clock.TryRead(out var cpuAfter, out var runnableAfter)
                 ? profile.Record(wall, cpuAfter - cpuBefore, runnableAfter - runnableBefore)
                 : profile.RecordWallTime(wall);
@@ -296,6 +340,23 @@ internal sealed class WorkerThreads
         return !cpuSlot && TryRetireAboveLimit();
     }
 
+    /// <summary>
+    /// Fails an item that waited past <see cref="SyncContextOptions.MaxQueueTime"/> without running it: its first step
+    /// (<see cref="SyncExecutor.BeginWork"/>) throws the rejection, so its caller gets a 503 as for a full queue.
+    /// </summary>
+    private void FailWaitedTooLong(QueuedWork item, TimeSpan waited, bool cpuSlot)
+    {
+        if (cpuSlot)
+        {
+            _budget.Exit();
+        }
+
+        // Reported before the caller learns of it, so that its trace and counts are complete when it does.
+        var rejection = _admission.QueueTimeout(waited, _waits.MaxQueueTime, _waits.PredictWait(Waiting, _sizing.ThreadLimit));
+        _telemetry.Taken(item, waited, WorkResult.QueueTimeout);
+        _executor.ExecuteRejected(item.Task, rejection);
+    }
+
     /// <summary>Work that stopped being CPU-bound no longer waits for the budget: its held items go back to the queue.</summary>
     private void RequeueNoLongerCpuBound()
     {
@@ -305,9 +366,9 @@ internal sealed class WorkerThreads
             return;
         }
 
-        foreach (var task in released)
+        foreach (var item in released)
         {
-            _queue.Enqueue(task); // its place in the admission's count was never given back
+            _queue.Enqueue(item); // its place in the admission's count was never given back; its queue time goes on
             Signal();
         }
     }

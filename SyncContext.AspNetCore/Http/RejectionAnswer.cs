@@ -15,14 +15,23 @@ namespace SyncContext.AspNetCore.Http;
 internal sealed class RejectionAnswer
 {
     private readonly string _retryAfter;
+    private readonly long _retryAfterSeconds;
 
-    public RejectionAnswer(IOptions<SyncContextOptions> options) => _retryAfter = ServiceUnavailable.RetryAfter(options.Value);
+    public RejectionAnswer(IOptions<SyncContextOptions> options)
+    {
+        _retryAfter = ServiceUnavailable.RetryAfter(options.Value);
+        _retryAfterSeconds = long.Parse(_retryAfter, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Gets whether <paramref name="exception"/> is a rejection this request can still be answered for.</summary>
     public static bool Applies(HttpContext context, Exception? exception)
         => exception is WorkRejectedException && !context.Response.HasStarted;
 
-    /// <summary>Answers the request with <c>503</c> and <c>Retry-After</c> if <see cref="Applies"/>.</summary>
+    /// <summary>
+    /// Answers the request with <c>503</c> and <c>Retry-After</c> if <see cref="Applies"/>: the configured
+    /// <see cref="SyncContextOptions.RetryAfter"/>, or the executor's predicted wait when the rejection carries one
+    /// (<see cref="WorkRejectedException.RetryAfter"/>) and it is longer.
+    /// </summary>
     /// <returns>Whether the request was answered.</returns>
     public bool TryAnswer(HttpContext context, Exception? exception)
     {
@@ -35,7 +44,10 @@ internal sealed class RejectionAnswer
         context.Response.ContentType = null;
 
         // A status-code result only sets the status, so it completes synchronously.
-        var written = ServiceUnavailable.Answer(context, _retryAfter).ExecuteAsync(context);
+        var retryAfter = ((WorkRejectedException)exception!).RetryAfter is { } predicted
+            ? ServiceUnavailable.RetryAfter(predicted, _retryAfterSeconds)
+            : _retryAfter;
+        var written = ServiceUnavailable.Answer(context, retryAfter).ExecuteAsync(context);
         written.GetAwaiter().GetResult();
         return true;
     }

@@ -9,9 +9,25 @@ internal static class ServiceUnavailable
 {
     private static readonly IResult s_result = Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
 
+    // The header values of the waits a flood of refusals repeats, made once each.
+    private static readonly string?[] s_seconds = new string?[301];
+
     /// <summary>The <c>Retry-After</c> value, in whole seconds rounded up, computed once at start-up.</summary>
     public static string RetryAfter(SyncContextOptions options)
         => ((long)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The <c>Retry-After</c> value for a rejection that predicted how long the queue takes to drain: that wait in whole
+    /// seconds rounded up, and never less than the configured <paramref name="floor"/> (a client told to retry at once
+    /// would meet the same queue).
+    /// </summary>
+    public static string RetryAfter(TimeSpan predicted, long floor)
+    {
+        var seconds = Math.Max(floor, (long)Math.Ceiling(Math.Min(predicted.TotalSeconds, int.MaxValue)));
+        return seconds < s_seconds.Length
+            ? s_seconds[seconds] ??= seconds.ToString(CultureInfo.InvariantCulture)
+            : seconds.ToString(CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Sets <c>Retry-After</c> on the response and returns the <c>503</c> result to write.</summary>
     public static IResult Answer(HttpContext context, string retryAfter)

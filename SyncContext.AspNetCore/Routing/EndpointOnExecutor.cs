@@ -65,6 +65,11 @@ internal static class EndpointOnExecutor
 
     private sealed record Offload(RequestDelegate Inner, OffloadRuntime Runtime, ExecutorSynchronizationContext Synchronization, bool ReadsBody)
     {
+        private string? _route;
+
+        /// <summary>Gets the endpoint's route template for the executor's telemetry, once a request has been offloaded.</summary>
+        public string? Route => EndpointRoute.Tag(_route);
+
         public Task RunAsync(HttpContext context)
             => ReadsBody && HasBody(context.Request) ? BufferThenRunAsync(context) : Queue(context);
 
@@ -78,9 +83,12 @@ internal static class EndpointOnExecutor
         }
 
         private Task Queue(HttpContext context)
-            => Runtime.Executor.TryRunUnsafe(s_begin, new EndpointRun(this, context), context.RequestAborted, out var started)
+        {
+            _route ??= EndpointRoute.Of(context);
+            return Runtime.Executor.TryRunUnsafe(s_begin, new EndpointRun(this, context), context.RequestAborted, out var started)
                 ? started.Unwrap()
                 : Task.FromException(OffloadRuntime.Rejection);
+        }
     }
 
     /// <summary>One request through the endpoint, as it travels to the worker.</summary>
@@ -88,6 +96,9 @@ internal static class EndpointOnExecutor
     {
         /// <summary>Gets the endpoint, so that the executor learns whether its work is CPU-bound per endpoint.</summary>
         public object WorkKey => Offload;
+
+        /// <summary>Gets the endpoint's route template, for <c>http.route</c>.</summary>
+        public string? Route => Offload.Route;
 
         public Task Start()
         {

@@ -34,12 +34,23 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
 
     private static readonly Func<object?, TResult> s_run = static state => ((OffloadedCall<TResult>)state!).Run();
 
+    private string? _route;
+
     internal OffloadRuntime Runtime { get; } = runtime;
+
+    /// <summary>Gets the endpoint's route template for the executor's telemetry, once a request has been offloaded.</summary>
+    internal string? Route => EndpointRoute.Tag(_route);
 
     /// <summary>Queues <paramref name="call"/> on the executor; a request already aborted never runs it.</summary>
     protected Task<TResult> Offload(OffloadedCall<TResult> call)
     {
-        var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
+        var context = Runtime.HttpContexts.HttpContext;
+        if (_route is null && context is not null)
+        {
+            _route = EndpointRoute.Of(context); // once per endpoint: a field check on every later request
+        }
+
+        var token = context?.RequestAborted ?? default;
         return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : s_rejected;
     }
 }
@@ -50,6 +61,9 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : IKeye
 {
     /// <summary>Gets the endpoint's offloader, so that the executor learns each endpoint's work on its own.</summary>
     public object WorkKey => owner;
+
+    /// <summary>Gets the endpoint's route template, for <c>http.route</c>.</summary>
+    public string? Route => owner.Route;
 
     /// <summary>Runs on the worker, inside the request's execution context.</summary>
     public TResult Run()

@@ -29,16 +29,16 @@ public class CpuBudgetPolicyTests
         var gate = new CpuBudgetGate(new CpuBudgetPolicy(budget: 1, cores: 2, workConserving: false));
         var (first, second, third) = (new Task(() => { }), new Task(() => { }), new Task(() => { }));
 
-        gate.TryEnter(first).ShouldBeTrue();
-        gate.TryEnter(second).ShouldBeFalse();
-        gate.TryEnter(third).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(first, 0)).ShouldBeTrue();
+        gate.TryEnter(new QueuedWork(second, 0)).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(third, 0)).ShouldBeFalse();
         gate.RunningCount.ShouldBe(1);
         gate.HeldCount.ShouldBe(2);
         gate.TryTakeHeld(out _).ShouldBeFalse("the budget is still spent");
 
         gate.Exit();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
-        next.ShouldBeSameAs(second);
+        next.Task.ShouldBeSameAs(second);
         gate.TryTakeHeld(out _).ShouldBeFalse();
         gate.RunningCount.ShouldBe(1);
         gate.HeldCount.ShouldBe(1);
@@ -49,14 +49,14 @@ public class CpuBudgetPolicyTests
     {
         var gate = new CpuBudgetGate(new CpuBudgetPolicy(budget: 1, cores: 2, workConserving: false));
         var (first, held, late) = (new Task(() => { }), new Task(() => { }), new Task(() => { }));
-        gate.TryEnter(first).ShouldBeTrue();
-        gate.TryEnter(held).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(first, 0)).ShouldBeTrue();
+        gate.TryEnter(new QueuedWork(held, 0)).ShouldBeFalse();
 
         gate.Exit();
 
-        gate.TryEnter(late).ShouldBeFalse();
+        gate.TryEnter(new QueuedWork(late, 0)).ShouldBeFalse();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
-        next.ShouldBeSameAs(held);
+        next.Task.ShouldBeSameAs(held);
     }
 
     [Fact]
@@ -64,18 +64,18 @@ public class CpuBudgetPolicyTests
     {
         var gate = new CpuBudgetGate(new CpuBudgetPolicy(budget: 1, cores: 2, workConserving: false));
         var tasks = Enumerable.Range(0, 5).Select(_ => new Task(() => { })).ToArray();
-        gate.TryEnter(tasks[0]).ShouldBeTrue();
+        gate.TryEnter(new QueuedWork(tasks[0], 0)).ShouldBeTrue();
         foreach (var task in tasks.Skip(1))
         {
-            gate.TryEnter(task).ShouldBeFalse();
+            gate.TryEnter(new QueuedWork(task, 0)).ShouldBeFalse();
         }
 
         var released = gate.TakeReleased(task => task == tasks[1] || task == tasks[3]);
 
-        released.ShouldBe([tasks[2], tasks[4]]);
+        released.ShouldNotBeNull().Select(item => item.Task).ShouldBe([tasks[2], tasks[4]]);
         gate.HeldCount.ShouldBe(2);
         gate.Exit();
         gate.TryTakeHeld(out var next).ShouldBeTrue();
-        next.ShouldBeSameAs(tasks[1]);
+        next.Task.ShouldBeSameAs(tasks[1]);
     }
 }

@@ -138,8 +138,15 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
 
             if (sequence._executor.TryRunUnsafe(s_dispose, this, default, out var disposal))
             {
-                await (await disposal.ConfigureAwait(false)).ConfigureAwait(false);
-                return;
+                try
+                {
+                    await (await disposal.ConfigureAwait(false)).ConfigureAwait(false);
+                    return;
+                }
+                catch (WorkRejectedException) when (disposal.IsFaulted)
+                {
+                    // Failed before it started (its wait, or shutdown): disposed here, as a refused one is.
+                }
             }
 
             await DisposeInnerAsync().ConfigureAwait(false);

@@ -150,11 +150,24 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
             // than one blocking step on this thread.
             if (sequence._executor.TryRunUnsafe(s_dispose, this, default, out var disposal))
             {
-                return new ValueTask(disposal);
+                return disposal.IsCompletedSuccessfully ? default : DisposeAfterAsync(disposal);
             }
 
             DisposeInner();
             return default;
+        }
+
+        /// <summary>Waits for the queued disposal; one failed before it started (its wait, or shutdown) is done here.</summary>
+        private async ValueTask DisposeAfterAsync(Task<bool> disposal)
+        {
+            try
+            {
+                await disposal.ConfigureAwait(false);
+            }
+            catch (WorkRejectedException)
+            {
+                DisposeInner();
+            }
         }
 
         /// <summary>Produces the next batch; runs on an executor thread.</summary>

@@ -104,13 +104,21 @@ internal sealed class ExecutorReadStream : Stream
         _disposed = true;
 
         // Queued without a token: it must run even when the request was aborted. Refused, it runs here.
-        if (_executor.TryRunUnsafe(s_dispose, this, default, out var disposal))
+        if (!_executor.TryRunUnsafe(s_dispose, this, default, out var disposal))
         {
-            await disposal.ConfigureAwait(false);
+            DisposeInner();
         }
         else
         {
-            DisposeInner();
+            try
+            {
+                await disposal.ConfigureAwait(false);
+            }
+            catch (WorkRejectedException)
+            {
+                // Failed before it started (its wait, or shutdown): disposed here, as a refused one is.
+                DisposeInner();
+            }
         }
 
         GC.SuppressFinalize(this);

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SyncContext.AspNetCore.Execution;
+
+namespace SyncContext.Tests.Execution;
+
+public class ExecutorQueueTimeTests
+{
+    [Fact]
+    public async Task An_item_that_waited_longer_than_MaxQueueTime_fails_with_QueueTimeout_and_never_runs()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, TimeSpan.FromSeconds(1));
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+        var ran = false;
+
+        var late = executor.RunAsync(() => ran = true);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        gate.Set();
+
+        var error = await Should.ThrowAsync<WorkRejectedException>(late.WaitAsync(TestHosts.HangGuard));
+        error.Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+        error.Message.ShouldContain("MaxQueueTime");
+        ran.ShouldBeFalse();
+        await blocker.WaitAsync(TestHosts.HangGuard);
+        executor.QueueLength.ShouldBe(0);
+
+        // The worker goes on with the next item.
+        await TestHosts.WaitUntilAsync(() => executor.RunningCount == 0, "the worker to finish the blocker");
+        (await executor.RunAsync(() => 42).WaitAsync(TestHosts.HangGuard)).ShouldBe(42);
+    }
+
+    [Fact]
+    public async Task An_item_that_waited_within_MaxQueueTime_runs()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, TimeSpan.FromSeconds(1));
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+
+        var inTime = executor.RunAsync(() => "ran");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        gate.Set();
+
+        (await inTime.WaitAsync(TestHosts.HangGuard)).ShouldBe("ran");
+        await blocker.WaitAsync(TestHosts.HangGuard);
+    }
+
+    [Fact]
+    public async Task Without_MaxQueueTime_an_item_runs_however_long_it_waited()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, Timeout.InfiniteTimeSpan);
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+
+        var patient = executor.RunAsync(() => "ran");
+        clock.Advance(TimeSpan.FromHours(1));
+        gate.Set();
+
+        (await patient.WaitAsync(TestHosts.HangGuard)).ShouldBe("ran");
+        await blocker.WaitAsync(TestHosts.HangGuard);
+    }
+
+    [Fact]
+    public async Task An_arrival_whose_predicted_wait_exceeds_MaxQueueTime_is_refused_at_once_with_the_wait()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, TimeSpan.FromSeconds(5));
+        await LearnRunTimeAsync(executor, clock, TimeSpan.FromSeconds(3));
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+        var refusedRan = false;
+
+        var first = executor.RunAsync(() => "first"); // 1 ahead of it x 3 s / 1 thread: 3 s, within 5 s
+        var refused = executor.RunAsync(() => refusedRan = true); // 2 x 3 s: 6 s
+
+        refused.IsFaulted.ShouldBeTrue("refused before it was queued");
+        var error = await Should.ThrowAsync<WorkRejectedException>(refused);
+        error.Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+        error.RetryAfter.ShouldBe(TimeSpan.FromSeconds(6));
+        executor.QueueLength.ShouldBe(1);
+
+        gate.Set();
+        (await first.WaitAsync(TestHosts.HangGuard)).ShouldBe("first");
+        await blocker.WaitAsync(TestHosts.HangGuard);
+        refusedRan.ShouldBeFalse();
+    }
+
+    /// <summary>Runs one item that takes <paramref name="runTime"/> on the fake clock, and waits until the executor learnt it.</summary>
+    internal static async Task LearnRunTimeAsync(SyncExecutor executor, FakeTimeProvider clock, TimeSpan runTime)
+    {
+        await executor.RunAsync(() => clock.Advance(runTime)).WaitAsync(TestHosts.HangGuard);
+        await TestHosts.WaitUntilAsync(() => executor.Workers.Waits.MeanRunTime == runTime, "the executor to learn the run time");
+    }
+
+    private static SyncExecutor Create(TimeProvider clock, TimeSpan maxQueueTime)
+        => new(
+            Options.Create(new SyncContextOptions { MaxThreads = 1, MinThreads = 0, SpinCount = 0, MaxQueueTime = maxQueueTime }),
+            timeProvider: clock);
+}
