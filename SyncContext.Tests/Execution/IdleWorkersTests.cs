@@ -119,4 +119,33 @@ public class IdleWorkersTests
         idle.Permits.ShouldBe(0);
         idle.Spinners.ShouldBe(0);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(50)]
+    public void A_permit_released_just_as_the_only_worker_goes_to_park_is_taken(int spinCount)
+    {
+        // Ping-pong with one worker: each permit is released the moment the worker took the one before, so most
+        // land while the worker is between finding no permit and joining the stack, where nobody is parked to wake.
+        const int Rounds = 20_000;
+        var idle = new IdleWorkers(new IdleSpinPolicy(spinCount, cores: 2));
+        var taken = 0;
+        var worker = new Thread(() =>
+        {
+            var parker = new WorkerParker();
+            while (Volatile.Read(ref taken) < Rounds && idle.Wait(parker, TestHosts.HangGuard, cpuBudgetSpent: false))
+            {
+                Interlocked.Increment(ref taken);
+            }
+        }) { IsBackground = true };
+        worker.Start();
+
+        for (var i = 0; i < Rounds; i++)
+        {
+            idle.Release();
+            SpinWait.SpinUntil(() => Volatile.Read(ref taken) > i, TestHosts.HangGuard).ShouldBeTrue($"permit {i} was left behind");
+        }
+
+        worker.Join(TestHosts.HangGuard).ShouldBeTrue();
+    }
 }
