@@ -211,7 +211,7 @@ internal sealed class WorkerThreads
 
                 if (!_queue.TryDequeue(out var task))
                 {
-                    // A permit or a handoff always has an item behind it, except after shutdown took them all.
+                    // A permit always has an item behind it, except after shutdown took them all.
                     continue;
                 }
 
