@@ -2,7 +2,8 @@
 # CPU time and context switches per request of one load-server route, under wrk: a measure that holds up on a
 # shared, busy machine better than req/s does (the other helpers' builds take cores, not the server's own CPU).
 # Usage: benchmarks/cpu-per-request.sh MODE ROUTE [SECONDS] [CONNECTIONS]   e.g. synccontext /sync 5 32
-# Prints: mode route requests req/s cpu-us/request ctx-switches/request (voluntary+involuntary, all threads).
+# Prints: mode route requests req/s cpu-us/request ctx-switches/request (voluntary+involuntary, all threads), then the
+# executor's own share: CPU per request of the "SyncContext #n" threads, and how many of them there are.
 set -euo pipefail
 mode=${1:?mode: inline or synccontext}; route=${2:?route}; seconds=${3:-5}; connections=${4:-32}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,11 +15,20 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port$route" >/dev/null && break; sleep 0.1; done
 wrk -t1 -c "$connections" -d 2s "http://127.0.0.1:$port$route" >/dev/null # warm-up: JIT, tiering, thread counts
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
-switches() { cat /proc/$pid/task/*/status | awk '/ctxt_switches/ {s += $2} END {print s}'; }
-t0=$(ticks); c0=$(switches)
+# A thread may exit between the glob and the read: its files are skipped (and an executor thread's CPU drops out of
+# the sum; idle workers retire only after 30 s).
+executor_ticks() {
+  for t in /proc/$pid/task/*; do
+    if [[ $(cat "$t/comm" 2>/dev/null) == SyncContext* ]]; then awk '{print $14 + $15}' "$t/stat" 2>/dev/null || true; fi
+  done | awk '{s += $1} END {print s + 0}'
+}
+executor_threads() { for t in /proc/$pid/task/*; do cat "$t/comm" 2>/dev/null || true; done | grep -c '^SyncContext' || true; }
+switches() { { cat /proc/$pid/task/*/status 2>/dev/null || true; } | awk '/ctxt_switches/ {s += $2} END {print s}'; }
+t0=$(ticks); c0=$(switches); e0=$(executor_ticks)
 out=$(wrk -t1 -c "$connections" -d "${seconds}s" "http://127.0.0.1:$port$route")
-t1=$(ticks); c1=$(switches)
+t1=$(ticks); c1=$(switches); e1=$(executor_ticks); threads=$(executor_threads)
 requests=$(echo "$out" | awk '/requests in/ {print $1}')
 hz=$(getconf CLK_TCK)
 awk -v m="$mode" -v r="$route" -v n="$requests" -v s="$seconds" -v t=$((t1 - t0)) -v hz="$hz" -v c=$((c1 - c0)) \
-  'BEGIN { printf "%s %s requests %d req/s %.0f cpu-us/req %.2f switches/req %.3f\n", m, r, n, n / s, t * 1e6 / hz / n, c / n }'
+  -v e=$((e1 - e0)) -v w="$threads" \
+  'BEGIN { printf "%s %s requests %d req/s %.0f cpu-us/req %.2f switches/req %.3f executor-cpu-us/req %.2f executor-threads %d\n", m, r, n, n / s, t * 1e6 / hz / n, c / n, e * 1e6 / hz / n, w }'
