@@ -1,6 +1,13 @@
 namespace SyncContext.AspNetCore.Execution;
 
-/// <summary>Options for the SyncContext executor and the HTTP offload.</summary>
+/// <summary>Options for a SyncContext executor and the HTTP offload.</summary>
+/// <remarks>
+/// The default executor's options are the unnamed ones; those of an executor added with <c>AddSyncExecutor(name)</c> are
+/// named after it and start from these defaults. Bound from a configuration that reloads
+/// (<c>AddSyncContext(IConfiguration)</c>), <see cref="MaxThreads"/>, <see cref="MinThreads"/>, <see cref="QueueLimit"/>,
+/// <see cref="CpuBudget"/> and <see cref="IdleTimeout"/> are applied while the executor runs; a change to any other
+/// option is logged as needing a restart.
+/// </remarks>
 public sealed class SyncContextOptions
 {
     /// <summary>
