@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Routing;
 
 namespace SyncContext.Tests.Executors;
 
@@ -93,6 +94,20 @@ public sealed class ThreadAffinityTests : IDisposable
         itemDone.SetResult();
 
         (await later!.WaitAsync(TestHosts.HangGuard)).ShouldBe(itemThread);
+    }
+
+    [Fact]
+    public async Task A_continuation_posted_for_the_running_item_by_another_thread_runs_on_the_pool_instead_of_failing_the_poster()
+    {
+        // The native AOT offload resumes an endpoint's awaits on the executor through this context; an item that blocks
+        // on what such a continuation completes would wait for itself.
+        var context = new ExecutorSynchronizationContext(_executor);
+        var ranOnPool = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await _executor.RunAsync(() => Task.Run(() => context.Post(_ => ranOnPool.SetResult(Thread.CurrentThread.IsThreadPoolThread), null)).Wait())
+            .WaitAsync(TestHosts.HangGuard);
+
+        (await ranOnPool.Task.WaitAsync(TestHosts.HangGuard)).ShouldBeTrue();
     }
 
     [Fact]
