@@ -228,6 +228,15 @@ public class NamedExecutorTests
             builder.Services.AddControllers().ConfigureApplicationPartManager(parts => parts.FeatureProviders.Add(new OnlyExecutorControllers()));
         });
 
+    [Fact]
+    public async Task A_named_executors_invalid_options_fail_when_the_host_starts()
+    {
+        var error = await Should.ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            StartAsync(_ => { }, legacyDb: o => o.QueueLimit = -1));
+
+        error.Message.ShouldContain("SyncContextOptions.QueueLimit");
+    }
+
     [Theory]
     [InlineData("default")]
     [InlineData(" ")]
