@@ -34,6 +34,7 @@ public sealed class SyncContextMetrics
     private readonly Counter<long> _completed;
     private readonly Histogram<double> _queueDuration;
     private readonly Histogram<double> _runDuration;
+    private readonly List<(SyncExecutor Executor, WorkerThreads Workers)> _observed = [];
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     /// <param name="meterFactory">The host's meter factory.</param>
@@ -80,16 +81,46 @@ public sealed class SyncContextMetrics
         _ => "stopping",
     };
 
+    /// <summary>
+    /// Adds <paramref name="executor"/> to the gauges: one instrument of each name for every executor, each measurement
+    /// tagged with its executor's name.
+    /// </summary>
     internal void Observe(SyncExecutor executor, WorkerThreads workers)
     {
-        _meter.CreateObservableUpDownCounter("synccontext.executor.threads", () => executor.ThreadCount, "{thread}", "Worker threads alive.");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.threads.limit", () => workers.ThreadLimit, "{thread}", "Worker threads the executor may run now: the limit it moves by completions per second under MaxThreads.");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.queue.length", () => executor.QueueLength, "{item}", "Work items waiting for a worker, those held back for the CPU budget included.");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.running", () => executor.RunningCount, "{item}", "Work items running now.");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.running.cpu_bound", () => workers.CpuBoundRunningCount, "{item}", "Running work items whose work is CPU-bound, counted against the CPU budget.");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.running.blocking", () => Math.Max(0, workers.RunningCount - workers.CpuBoundRunningCount), "{item}", "Running work items whose work blocks off the CPU (I/O-bound, or not measured yet).");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.cpu_budget", () => workers.CpuBudget, "{item}", "The most CPU-bound work items that run at once.");
-        _meter.CreateObservableUpDownCounter("synccontext.executor.cpu_budget.held", () => workers.HeldCount, "{item}", "CPU-bound work items held back while the CPU budget is spent.");
+        lock (_observed)
+        {
+            _observed.Add((executor, workers));
+            if (_observed.Count > 1)
+            {
+                return;
+            }
+        }
+
+        Gauge("synccontext.executor.threads", static (e, _) => e.ThreadCount, "{thread}", "Worker threads alive.");
+        Gauge("synccontext.executor.threads.limit", static (_, w) => w.ThreadLimit, "{thread}", "Worker threads the executor may run now: the limit it moves by completions per second under MaxThreads.");
+        Gauge("synccontext.executor.queue.length", static (e, _) => e.QueueLength, "{item}", "Work items waiting for a worker, those held back for the CPU budget included.");
+        Gauge("synccontext.executor.running", static (e, _) => e.RunningCount, "{item}", "Work items running now.");
+        Gauge("synccontext.executor.running.cpu_bound", static (_, w) => w.CpuBoundRunningCount, "{item}", "Running work items whose work is CPU-bound, counted against the CPU budget.");
+        Gauge("synccontext.executor.running.blocking", static (_, w) => Math.Max(0, w.RunningCount - w.CpuBoundRunningCount), "{item}", "Running work items whose work blocks off the CPU (I/O-bound, or not measured yet).");
+        Gauge("synccontext.executor.cpu_budget", static (_, w) => w.CpuBudget, "{item}", "The most CPU-bound work items that run at once.");
+        Gauge("synccontext.executor.cpu_budget.held", static (_, w) => w.HeldCount, "{item}", "CPU-bound work items held back while the CPU budget is spent.");
+    }
+
+    private void Gauge(string name, Func<SyncExecutor, WorkerThreads, int> read, string unit, string description)
+        => _meter.CreateObservableUpDownCounter(name, () => Measure(read), unit, description);
+
+    private List<Measurement<int>> Measure(Func<SyncExecutor, WorkerThreads, int> read)
+    {
+        lock (_observed)
+        {
+            var measurements = new List<Measurement<int>>(_observed.Count);
+            foreach (var (executor, workers) in _observed)
+            {
+                measurements.Add(new Measurement<int>(read(executor, workers), new KeyValuePair<string, object?>(ExecutorTag, executor.Name)));
+            }
+
+            return measurements;
+        }
     }
 
     internal void Rejected(string executor, WorkRejectionReason reason)

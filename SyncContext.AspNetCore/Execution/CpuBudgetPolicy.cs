@@ -22,8 +22,11 @@ internal sealed class CpuBudgetPolicy
         WorkConserving = workConserving;
     }
 
-    /// <summary>Gets the most CPU-bound items that run at once while async work waits.</summary>
-    public int Budget { get; }
+    /// <summary>
+    /// Gets or sets the most CPU-bound items that run at once while async work waits. Set when the configuration reloads;
+    /// a wider budget lets held items start as running ones finish.
+    /// </summary>
+    public int Budget { get; set; }
 
     /// <summary>Gets the widest a work-conserving budget grows.</summary>
     public int Cores { get; }

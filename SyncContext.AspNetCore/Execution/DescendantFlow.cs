@@ -24,17 +24,37 @@ namespace SyncContext.AspNetCore.Execution;
 /// </remarks>
 internal static class DescendantFlow
 {
-    private static readonly AsyncLocal<SyncExecutor?> s_executor = new();
+    // The executor whose work the flow descends from, or for a thread-affinity executor the item (AffinityItem).
+    private static readonly AsyncLocal<object?> s_mark = new();
 
     /// <summary>Whether the current flow descends from work that <paramref name="executor"/> ran.</summary>
-    public static bool DescendsFrom(SyncExecutor executor) => ReferenceEquals(s_executor.Value, executor);
+    public static bool DescendsFrom(SyncExecutor executor)
+        => s_mark.Value is { } mark && (ReferenceEquals(mark, executor) || (mark is AffinityItem item && ReferenceEquals(item.Executor, executor)));
+
+    /// <summary>Whether the current flow descends from <paramref name="item"/>, run by a thread-affinity executor.</summary>
+    public static bool DescendsFromItem(SyncExecutor executor, Task item)
+        => s_mark.Value is AffinityItem mark && ReferenceEquals(mark.Item, item) && ReferenceEquals(mark.Executor, executor);
 
     /// <summary>Marks the flow of the work item running now, unless it is marked already.</summary>
     public static void MarkRunningWork(SyncExecutor executor)
     {
-        if (!ReferenceEquals(s_executor.Value, executor))
+        if (!ReferenceEquals(s_mark.Value, executor))
         {
-            s_executor.Value = executor;
+            s_mark.Value = executor;
         }
     }
+
+    /// <summary>
+    /// Marks the flow of the item a thread-affinity executor runs now with the item itself, so that a call from it on
+    /// another thread is known to wait for this very item (see <see cref="SyncContextOptions.ThreadAffinity"/>).
+    /// </summary>
+    public static void MarkAffinityWork(SyncExecutor executor, Task item)
+    {
+        if (!(s_mark.Value is AffinityItem mark && ReferenceEquals(mark.Item, item) && ReferenceEquals(mark.Executor, executor)))
+        {
+            s_mark.Value = new AffinityItem(executor, item);
+        }
+    }
+
+    private sealed record AffinityItem(SyncExecutor Executor, Task Item);
 }

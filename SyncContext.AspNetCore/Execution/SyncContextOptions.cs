@@ -1,6 +1,13 @@
 namespace SyncContext.AspNetCore.Execution;
 
-/// <summary>Options for the SyncContext executor and the HTTP offload.</summary>
+/// <summary>Options for a SyncContext executor and the HTTP offload.</summary>
+/// <remarks>
+/// The default executor's options are the unnamed ones; those of an executor added with <c>AddSyncExecutor(name)</c> are
+/// named after it and start from these defaults. Bound from a configuration that reloads
+/// (<c>AddSyncContext(IConfiguration)</c>), <see cref="MaxThreads"/>, <see cref="MinThreads"/>, <see cref="QueueLimit"/>,
+/// <see cref="CpuBudget"/> and <see cref="IdleTimeout"/> are applied while the executor runs; a change to any other
+/// option is logged as needing a restart.
+/// </remarks>
 public sealed class SyncContextOptions
 {
     /// <summary>
@@ -100,8 +107,42 @@ public sealed class SyncContextOptions
     public int SpinCount { get; set; } = 100;
 
     /// <summary>Gets or sets the prefix of the worker threads' names, as shown in debuggers and dumps.</summary>
-    /// <value>The default value is <c>"SyncContext"</c>.</value>
-    public string ThreadNamePrefix { get; set; } = "SyncContext";
+    /// <remarks>Read when the executor starts; a change at run time is logged as needing a restart.</remarks>
+    /// <value>
+    /// The default value is <c>"SyncContext"</c> for the default executor, and <c>"SyncContext {name}"</c> for one added
+    /// with <c>AddSyncExecutor(name)</c>, so its threads read <c>SyncContext legacy-db #1</c>.
+    /// </value>
+    public string ThreadNamePrefix
+    {
+        get => _threadNamePrefix ?? DefaultThreadNamePrefix;
+        set => _threadNamePrefix = value;
+    }
+
+    private string? _threadNamePrefix;
+
+    /// <summary>The threads' name prefix when none is set.</summary>
+    internal const string DefaultThreadNamePrefix = "SyncContext";
+
+    /// <summary>Gets whether <see cref="ThreadNamePrefix"/> was set, so a named executor keeps it instead of its own.</summary>
+    internal bool IsThreadNamePrefixSet => _threadNamePrefix is not null;
+
+    /// <summary>
+    /// Gets or sets whether the executor runs all its work on one thread, in the order it was queued, for code that
+    /// must always run on the same thread (a library that is not thread-safe, a COM object, thread-local state):
+    /// asgiref's <c>thread_sensitive</c>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The executor then has exactly one thread, started with it and kept for its whole life: <see cref="MaxThreads"/>,
+    /// <see cref="MinThreads"/> and <see cref="IdleTimeout"/> are ignored. A call from that thread runs inline. A call
+    /// that would wait for itself fails at once with <see cref="InvalidOperationException"/> instead of deadlocking:
+    /// one from another thread whose flow descends from the item the thread is running now (the item did
+    /// <c>Task.Run(() =&gt; runSync.RunAsync(...)).Wait()</c>), which could only run after that item, which waits for it.
+    /// </para>
+    /// <para>Read when the executor starts; a change at run time is logged as needing a restart.</para>
+    /// </remarks>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool ThreadAffinity { get; set; }
 
     /// <summary>
     /// Gets or sets the <c>Retry-After</c> sent with a <c>503</c> when the queue is full or the executor stops, and the

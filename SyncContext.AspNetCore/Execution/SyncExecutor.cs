@@ -39,9 +39,11 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     private readonly WorkAdmission _admission;
     private readonly WorkerThreads _workers;
+    private readonly CpuBudgetGate _budget;
     private readonly ExecutorShutdown _shutdown;
-    private readonly int _maxThreads;
-    private readonly string _name;
+    private readonly bool _threadAffinity;
+    private volatile int _maxThreads;
+    private Task? _affinityItem; // with thread affinity: the item its thread runs now
 
     /// <summary>Creates an executor.</summary>
     /// <param name="options">The executor's options.</param>
@@ -52,25 +54,47 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// durations), or <see langword="null"/> for <see cref="TimeProvider.System"/>.
     /// </param>
     public SyncExecutor(IOptions<SyncContextOptions> options, ILogger<SyncExecutor>? logger = null, SyncContextMetrics? metrics = null, TimeProvider? timeProvider = null)
+        : this(DefaultName, (options ?? throw new ArgumentNullException(nameof(options))).Value, logger, metrics, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var value = options.Value;
+    }
+
+    /// <summary>Creates the executor registered as <paramref name="name"/>.</summary>
+    internal SyncExecutor(string name, SyncContextOptions value, ILogger? logger, SyncContextMetrics? metrics, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(value);
         SyncContextOptionsValidator.ThrowIfInvalid(value);
 
+        Name = name;
         ILogger log = logger ?? NullLogger<SyncExecutor>.Instance;
-        var name = value.ThreadNamePrefix;
-        _name = name;
-        _maxThreads = value.MaxThreads;
+        var threads = ThreadBounds.Of(value);
+        var prefix = ThreadNamePrefixOf(name, value);
+        _threadAffinity = value.ThreadAffinity;
+        _maxThreads = threads.Max;
         var clock = timeProvider ?? TimeProvider.System;
         var telemetry = new ExecutorTelemetry(name, metrics, clock);
         var waits = new QueueWaitPolicy(value.MaxQueueTime, clock);
-        _admission = new WorkAdmission(value.QueueLimit, value.MaxThreads, name, log, telemetry, waits);
-        var budget = new CpuBudgetGate(new CpuBudgetPolicy(value.CpuBudget, Environment.ProcessorCount, value.CpuBudgetWorkConserving));
-        _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(value.MinThreads, value.MaxThreads, value.IdleTimeout), budget, waits, telemetry, value.SpinCount, name, log);
-        _shutdown = new ExecutorShutdown(this, _admission, _workers, name, log);
+        _admission = new WorkAdmission(value.QueueLimit, threads.Max, prefix, log, telemetry, waits);
+        _budget = new CpuBudgetGate(new CpuBudgetPolicy(value.CpuBudget, Environment.ProcessorCount, value.CpuBudgetWorkConserving));
+        _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(threads.Min, threads.Max, threads.IdleTimeout), _budget, waits, telemetry, value.SpinCount, prefix, log);
+        _shutdown = new ExecutorShutdown(this, _admission, _workers, prefix, log);
         metrics?.Observe(this, _workers);
         _workers.StartMinimum();
     }
+
+    /// <summary>The name of the executor <c>AddSyncContext</c> registers.</summary>
+    internal const string DefaultName = "default";
+
+    /// <summary>
+    /// Gets the name the executor is registered under: <see cref="DefaultName"/>, or that of <c>AddSyncExecutor(name)</c>;
+    /// the <c>synccontext.executor.name</c> tag of its instruments.
+    /// </summary>
+    internal string Name { get; }
+
+    /// <summary>Gets whether all the executor's work runs on its one thread (<see cref="SyncContextOptions.ThreadAffinity"/>).</summary>
+    internal bool HasThreadAffinity => _threadAffinity;
+
+    /// <summary>Gets the executor whose worker is running an item on this thread now, if any.</summary>
+    internal static SyncExecutor? OfCurrentItem => t_running;
 
     /// <summary>Gets whether the calling thread is one of this executor's workers.</summary>
     public bool IsExecutorThread => _workers.IsWorkerThread;
@@ -86,9 +110,6 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <inheritdoc />
     public override int MaximumConcurrencyLevel => _maxThreads;
-
-    /// <summary>Gets the executor's name, the prefix of its threads' names and the <c>synccontext.executor.name</c> tag.</summary>
-    internal string Name => _name;
 
     /// <summary>Gets the most work items that may wait beyond the free workers (<see cref="SyncContextOptions.QueueLimit"/>).</summary>
     internal int QueueLimit => _admission.QueueLimit;
@@ -222,7 +243,17 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         // Set only while a worker runs a queued item; an item run inline elsewhere is in a marked flow already.
         if (t_running is { } executor)
         {
-            DescendantFlow.MarkRunningWork(executor);
+            if (executor._threadAffinity)
+            {
+                if (Volatile.Read(ref executor._affinityItem) is { } item)
+                {
+                    DescendantFlow.MarkAffinityWork(executor, item);
+                }
+            }
+            else
+            {
+                DescendantFlow.MarkRunningWork(executor);
+            }
         }
     }
 
@@ -245,6 +276,11 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     internal bool Execute(Task task)
     {
         t_running = this;
+        if (_threadAffinity)
+        {
+            Volatile.Write(ref _affinityItem, task);
+        }
+
         try
         {
             return TryExecuteTask(task);
@@ -252,8 +288,30 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         finally
         {
             t_running = null;
+            if (_threadAffinity)
+            {
+                Volatile.Write(ref _affinityItem, null);
+            }
         }
     }
+
+    /// <summary>
+    /// Applies the options that can change while the executor runs (the configuration reloaded): the thread bounds and
+    /// idle timeout, the queue's bound and the CPU budget. The ones read only at start are left as they were.
+    /// </summary>
+    internal void Reconfigure(SyncContextOptions value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var threads = _threadAffinity ? ThreadBounds.Affinity : ThreadBounds.Of(value);
+        _maxThreads = threads.Max;
+        _admission.SetLimits(value.QueueLimit, threads.Max);
+        _budget.Policy.Budget = value.CpuBudget;
+        _workers.Resize(threads.Min, threads.Max, threads.IdleTimeout);
+    }
+
+    /// <summary>The threads' name prefix: the one set, or <c>SyncContext</c> followed by a named executor's name.</summary>
+    internal static string ThreadNamePrefixOf(string name, SyncContextOptions value)
+        => value.IsThreadNamePrefixSet || name == DefaultName ? value.ThreadNamePrefix : $"{SyncContextOptions.DefaultThreadNamePrefix} {name}";
 
     /// <inheritdoc />
     protected override void QueueTask(Task task)
@@ -268,12 +326,28 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>
     /// Nested work, from a worker or from a flow that descends from queued work (a continuation a worker may
-    /// be blocked on), runs inline: queued, it could wait forever behind its own ancestors.
+    /// be blocked on), runs inline: queued, it could wait forever behind its own ancestors. With thread affinity
+    /// only the executor's own thread runs work, so only a call from it runs inline.
     /// </summary>
-    private bool IsNested => IsExecutorThread || DescendantFlow.DescendsFrom(this);
+    private bool IsNested => IsExecutorThread || (!_threadAffinity && DescendantFlow.DescendsFrom(this));
 
     private Admission Admit(CancellationToken cancellationToken)
-        => _admission.Admit(cancellationToken, IsNested, _workers.RunningCount, _workers.ThreadLimit);
+    {
+        // An item that has completed (its caller may already be going on) no longer holds the thread.
+        if (_threadAffinity && !IsExecutorThread && Volatile.Read(ref _affinityItem) is { IsCompleted: false } running
+            && DescendantFlow.DescendsFromItem(this, running))
+        {
+            // Queued, it could run only after the item now on the one thread, which this call descends from and may be
+            // blocked on; inline, it would run on the wrong thread.
+            throw new InvalidOperationException(
+                $"The SyncContext executor '{Name}' runs all its work on one thread (ThreadAffinity), and this call comes from another thread " +
+                "on behalf of the item that thread is running now, so it would wait for itself: queued, it could only start after that item, " +
+                "which may be waiting for it. Call it from the item itself, on its own thread (then it runs inline), or let the item await it " +
+                "instead of blocking (Task.Run(...).Wait(), .Result).");
+        }
+
+        return _admission.Admit(cancellationToken, IsNested, _workers.RunningCount, _workers.ThreadLimit);
+    }
 
     private TTask Dispatch<TTask>(TTask task, Admission admission)
         where TTask : Task
@@ -311,6 +385,15 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         }
 
         return task;
+    }
+
+    /// <summary>The thread bounds an executor runs with: its options', or one thread kept for good with thread affinity.</summary>
+    private readonly record struct ThreadBounds(int Min, int Max, TimeSpan IdleTimeout)
+    {
+        public static ThreadBounds Affinity => new(1, 1, Timeout.InfiniteTimeSpan);
+
+        public static ThreadBounds Of(SyncContextOptions value)
+            => value.ThreadAffinity ? Affinity : new(value.MinThreads, value.MaxThreads, value.IdleTimeout);
     }
 
     private sealed class StatefulWork<TState>(Action<TState> work, TState state) : IKeyedWork

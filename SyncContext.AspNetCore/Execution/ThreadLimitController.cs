@@ -66,6 +66,7 @@ internal sealed class ThreadLimitController
     /// <summary>Samples waited out after a rejected halving before the next try.</summary>
     public const int HoldAfterFailedShrink = 50;
 
+    private readonly int _initial;
     private Phase _phase;
     private bool _growNext = true;
     private int _settle;
@@ -91,17 +92,40 @@ internal sealed class ThreadLimitController
     {
         Floor = Math.Clamp(floor, 1, cap);
         Cap = cap;
+        _initial = initial;
         Limit = Math.Clamp(initial, Floor, cap);
     }
 
     /// <summary>Gets the lowest limit.</summary>
-    public int Floor { get; }
+    public int Floor { get; private set; }
 
     /// <summary>Gets the highest limit.</summary>
-    public int Cap { get; }
+    public int Cap { get; private set; }
 
     /// <summary>Gets how many threads may run now.</summary>
     public int Limit { get; private set; }
+
+    /// <summary>
+    /// Moves the floor and the cap (<c>MaxThreads</c> changed at run time). A limit the old cap held down rises to where
+    /// it would have started under the new one; a limit above the new cap comes down to it. What was being measured is
+    /// dropped: the next move starts from the new limit.
+    /// </summary>
+    /// <param name="floor">The lowest limit it sets.</param>
+    /// <param name="cap">The highest limit it sets.</param>
+    public void Rebound(int floor, int cap)
+    {
+        var heldByCap = Limit >= Cap;
+        Cap = cap;
+        Floor = Math.Clamp(floor, 1, cap);
+        Limit = Math.Clamp(heldByCap ? Math.Max(Limit, _initial) : Limit, Floor, cap);
+        _phase = Phase.Steady;
+        _growNext = true;
+        _hold = 0;
+        _settle = 1;
+        _windowCompleted = _windowTime = _windowSamples = 0;
+        _windowWall = 0;
+        _baseLimit = Limit;
+    }
 
     /// <summary>Feeds one observation; returns the limit, changed at most once per <see cref="SampleInterval"/>.</summary>
     /// <param name="now">A clock in milliseconds.</param>

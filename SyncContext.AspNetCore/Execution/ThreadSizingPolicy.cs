@@ -31,13 +31,29 @@ internal sealed class ThreadSizingPolicy
     }
 
     /// <summary>Gets the number of workers kept however idle the executor is.</summary>
-    public int MinThreads { get; }
+    public int MinThreads { get; private set; }
 
     /// <summary>Gets the hard cap on workers.</summary>
-    public int MaxThreads { get; }
+    public int MaxThreads { get; private set; }
 
     /// <summary>Gets how long an idle worker waits for work before it asks <see cref="MayRetire"/>.</summary>
-    public TimeSpan IdleTimeout { get; }
+    public TimeSpan IdleTimeout { get; private set; }
+
+    /// <summary>
+    /// Moves the bounds when the configuration reloads; the caller keeps the limit controller from being fed meanwhile.
+    /// Threads above the new limit retire after their item, idle ones above <paramref name="minThreads"/> after
+    /// <paramref name="idleTimeout"/>.
+    /// </summary>
+    /// <param name="minThreads">Workers kept however idle the executor is.</param>
+    /// <param name="maxThreads">The hard cap on workers.</param>
+    /// <param name="idleTimeout">How long a worker above <paramref name="minThreads"/> idles before it may retire.</param>
+    public void Resize(int minThreads, int maxThreads, TimeSpan idleTimeout)
+    {
+        _limit.Rebound(Math.Max(minThreads, Environment.ProcessorCount), maxThreads);
+        MaxThreads = maxThreads;
+        MinThreads = minThreads;
+        IdleTimeout = idleTimeout;
+    }
 
     /// <summary>Gets how many workers may run now, at most <see cref="MaxThreads"/>.</summary>
     public int ThreadLimit => Math.Max(MinThreads, _limit.Limit);

@@ -15,8 +15,8 @@ internal sealed class WorkAdmission
     private const int Stopping = 1; // no new work; queued work still runs
     private const int Abandoning = 2; // queued work is failed, not run
 
-    private readonly int _queueLimit;
-    private readonly int _maxThreads;
+    private volatile int _queueLimit; // both move when the configuration reloads (SetLimits)
+    private volatile int _maxThreads;
     private readonly string _name;
     private readonly ILogger _logger;
     private readonly ExecutorTelemetry _telemetry;
@@ -102,6 +102,13 @@ internal sealed class WorkAdmission
         }
 
         return Admission.Queued;
+    }
+
+    /// <summary>Moves the queue's bound and the workers counted free, when the configuration reloads.</summary>
+    public void SetLimits(int queueLimit, int maxThreads)
+    {
+        _queueLimit = queueLimit;
+        _maxThreads = maxThreads;
     }
 
     /// <summary>Gives back a place <see cref="Admit"/> reserved: a worker took the item, or it never got queued.</summary>

@@ -166,7 +166,45 @@ internal sealed class WorkerThreads
     public Task[] QueuedSnapshot() => [.. _queue.Select(static item => item.Task), .. _budget.HeldSnapshot()];
 
     /// <summary>Wakes every parked worker so that each sees the executor is abandoning and exits.</summary>
-    public void ReleaseAll() => _idleWorkers.Release(_sizing.MaxThreads);
+    public void ReleaseAll() => _idleWorkers.Release(Math.Max(_sizing.MaxThreads, Volatile.Read(ref _threads)));
+
+    /// <summary>
+    /// Moves the thread bounds when the configuration reloads, and starts the threads they call for now: up to the
+    /// new floor, and one for each item waiting with no worker free. Threads above a lowered limit retire after their
+    /// item, idle ones after the idle timeout.
+    /// </summary>
+    public void Resize(int minThreads, int maxThreads, TimeSpan idleTimeout)
+    {
+        // The limit controller is fed under this flag (ObserveIfDue); it is never fed and moved at once.
+        var spin = default(SpinWait);
+        while (Interlocked.Exchange(ref _observing, 1) != 0)
+        {
+            spin.SpinOnce();
+        }
+
+        try
+        {
+            _sizing.Resize(minThreads, maxThreads, idleTimeout);
+        }
+        finally
+        {
+            Volatile.Write(ref _observing, 0);
+        }
+
+        if (!_admission.IsAccepting)
+        {
+            return;
+        }
+
+        while (Volatile.Read(ref _threads) < _sizing.MinThreads && TryStartWorker(force: true))
+        {
+        }
+
+        var start = Math.Min(Waiting - Volatile.Read(ref _idle), _sizing.ThreadLimit - Volatile.Read(ref _threads));
+        for (var i = 0; i < start && TryStartWorker(force: false); i++)
+        {
+        }
+    }
 
     private bool TryStartWorker(bool force)
     {

@@ -5,8 +5,8 @@ using SyncContext.AspNetCore.Execution;
 namespace SyncContext.AspNetCore.Hosting;
 
 /// <summary>
-/// Stops the executor with the host so that every request it took either completes or is answered
-/// <c>503</c> while its connection is still open.
+/// Stops the executors (the default one and each named one, side by side) with the host so that every request they
+/// took either completes or is answered <c>503</c> while its connection is still open.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,8 +25,11 @@ namespace SyncContext.AspNetCore.Hosting;
 /// the app's own shutdown hooks (registered after it, so stopped before it) have used it.
 /// </para>
 /// </remarks>
-internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostOptions> hostOptions) : IHostedLifecycleService, IDisposable
+internal sealed class SyncExecutorLifetime(SyncExecutors executors, IOptions<HostOptions> hostOptions) : IHostedLifecycleService, IDisposable
 {
+    // Resolved when the host creates its services, so every named executor starts with the app and is drained with it.
+    private readonly SyncExecutor[] _executors = [.. executors.All()];
+
     private static readonly TimeSpan MaxAbandonMargin = TimeSpan.FromSeconds(5);
 
     private CancellationTokenSource? _deadline;
@@ -59,7 +62,11 @@ internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostO
         }
 
         // Not awaited: the host goes on to tell the server to stop while the queue drains.
-        executor.BeginShutdown();
+        foreach (var executor in _executors)
+        {
+            executor.BeginShutdown();
+        }
+
         _stopping = StopAtDeadlineAsync(_deadline.Token);
         return Task.CompletedTask;
     }
@@ -69,7 +76,7 @@ internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostO
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         // Stops now unless the deadline already did (then this returns at once); either way it waits for that stop.
-        await executor.StopAsync(_deadline?.Token ?? cancellationToken).ConfigureAwait(false);
+        await StopAllAsync(_deadline?.Token ?? cancellationToken).ConfigureAwait(false);
         if (_stopping is not null)
         {
             await _deadline!.CancelAsync().ConfigureAwait(false); // ends the deadline's wait if it never fired
@@ -85,9 +92,12 @@ internal sealed class SyncExecutorLifetime(SyncExecutor executor, IOptions<HostO
         }
         catch (OperationCanceledException)
         {
-            await executor.StopAsync(deadline).ConfigureAwait(false);
+            await StopAllAsync(deadline).ConfigureAwait(false);
         }
     }
+
+    private Task StopAllAsync(CancellationToken cancellationToken)
+        => _executors.Length == 1 ? _executors[0].StopAsync(cancellationToken) : Task.WhenAll(_executors.Select(e => e.StopAsync(cancellationToken)));
 
     public void Dispose() => _deadline?.Dispose();
 }

@@ -48,10 +48,15 @@ internal static class ControllerOffload
             return; // not a controller; async actions are left where they are; a second OffloadSync() adds nothing
         }
 
-        var runtime = OffloadRuntime.From(endpoint.ApplicationServices);
-        var marker = new OffloadedControllerAction(runtime);
+        OffloadChecks.EnsureRegistered(endpoint.ApplicationServices);
+        var marker = new OffloadedControllerAction();
         endpoint.Metadata.Add(marker);
-        endpoint.FilterFactories.Add((_, next) => invocation => marker.InvokeAsync(invocation, next));
+        endpoint.FilterFactories.Add((_, next) =>
+        {
+            // Composed once every ordinary convention ran, so the executor is the one the final metadata names.
+            var runtime = OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName);
+            return invocation => marker.InvokeAsync(runtime, invocation, next);
+        });
     }
 
     /// <summary>Called by the finally convention for an MVC endpoint: a controller was handled by <see cref="AddFilter"/>; anything else fails.</summary>
@@ -71,7 +76,7 @@ internal static class ControllerOffload
     }
 
     /// <summary>Marks an offloaded controller endpoint and runs the innermost step of its action on the executor.</summary>
-    internal sealed class OffloadedControllerAction(OffloadRuntime runtime)
+    internal sealed class OffloadedControllerAction
     {
         private static readonly Func<(EndpointFilterDelegate Next, EndpointFilterInvocationContext Invocation, bool AllowSynchronousIO), object?> s_run = static state =>
         {
@@ -82,7 +87,7 @@ internal static class ControllerOffload
             return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         };
 
-        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+        public ValueTask<object?> InvokeAsync(OffloadRuntime runtime, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
             => new(runtime.Executor.RunAsync(s_run, (next, invocation, runtime.AllowSynchronousIO), invocation.HttpContext.RequestAborted));
     }
 }

@@ -30,7 +30,6 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
     private readonly IServiceProvider _services;
     private readonly bool _enabled;
     private readonly ConcurrentDictionary<Endpoint, Endpoint> _offloaded = new(); // each endpoint routing saw: its offloaded copy, or itself
-    private OffloadRuntime? _runtime;
 
     public AutomaticOffloadPolicy(IServiceProvider services)
         : this(services, enabled: !OffloadMode.RebuildsRequestDelegates)
@@ -51,7 +50,24 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
     public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return _enabled && endpoints.Any(IsSynchronousRouteHandler);
+        if (!_enabled)
+        {
+            return false;
+        }
+
+        // Called when routing builds its matcher from the endpoints: an executor name no executor has fails here, for
+        // every request, rather than at the endpoint's first request.
+        var applies = false;
+        foreach (var endpoint in endpoints)
+        {
+            if (IsSynchronousRouteHandler(endpoint))
+            {
+                applies = true;
+                OffloadRuntime.EnsureExecutorExists(_services, endpoint.Metadata, endpoint.DisplayName);
+            }
+        }
+
+        return applies;
     }
 
     /// <inheritdoc />
@@ -85,7 +101,7 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
     private RouteEndpoint Offload(Endpoint endpoint)
     {
         var route = (RouteEndpoint)endpoint;
-        var runtime = _runtime ??= OffloadRuntime.From(_services);
+        var runtime = OffloadRuntime.From(_services, route.Metadata, route.DisplayName);
         var offloaded = EndpointOnExecutor.Wrap(route.RequestDelegate!, runtime, route.Metadata);
         return new RouteEndpoint(offloaded, route.RoutePattern, route.Order, route.Metadata, route.DisplayName);
     }

@@ -23,7 +23,20 @@ internal sealed class ExecutorSynchronizationContext(SyncExecutor executor) : Sy
     public override void Post(SendOrPostCallback d, object? state)
     {
         var continuation = new Continuation(this, d, state);
-        executor.RunAsync(s_run, continuation).ContinueWith(
+        Task posted;
+        try
+        {
+            posted = executor.RunAsync(s_run, continuation);
+        }
+        catch (InvalidOperationException)
+        {
+            // A thread-affinity executor refuses a call that would wait for the item its thread runs now (the item
+            // blocks on what this continuation completes): run it on the pool, as a refused one, rather than deadlock.
+            ThreadPool.UnsafeQueueUserWorkItem(s_run, continuation, preferLocal: false);
+            return;
+        }
+
+        posted.ContinueWith(
             s_runRefused, continuation, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

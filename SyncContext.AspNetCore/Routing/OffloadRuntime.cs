@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Hosting;
 using SyncContext.AspNetCore.Http;
 
 namespace SyncContext.AspNetCore.Routing;
@@ -24,14 +25,36 @@ internal sealed record OffloadRuntime(SyncExecutor Executor, IHttpContextAccesso
         WorkRejectionReason.QueueFull,
         "The SyncContext executor rejected the handler: its queue is at its limit, or it is stopping. The request was answered with 503 and Retry-After.");
 
-    /// <summary>Resolves the runtime from the application's services, or fails naming <c>AddSyncContext()</c>.</summary>
-    public static OffloadRuntime From(IServiceProvider services)
+    /// <summary>
+    /// Resolves the runtime of an endpoint from the application's services: the executor its metadata names
+    /// (<see cref="Microsoft.AspNetCore.Builder.ExecuteOnAttribute"/>, the last one), or the default one. Fails naming
+    /// <c>AddSyncContext()</c> when SyncContext is not registered, and naming the registered executors when the name is unknown.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="metadata">The endpoint's metadata, or <see langword="null"/> for the default executor.</param>
+    /// <param name="endpoint">The endpoint's display name, for the message of an unknown executor.</param>
+    public static OffloadRuntime From(IServiceProvider services, IEnumerable<object>? metadata = null, string? endpoint = null)
     {
-        var executor = services.GetService<SyncExecutor>() ?? throw new InvalidOperationException(OffloadChecks.MissingRegistrationMessage);
+        var executors = services.GetService<SyncExecutors>() ?? throw new InvalidOperationException(OffloadChecks.MissingRegistrationMessage);
+        var executor = executors.Get(ExecutorNameOf(metadata), endpoint);
+        var optionsName = executor.Name == SyncExecutor.DefaultName ? Options.DefaultName : executor.Name;
         return new OffloadRuntime(
             executor,
             services.GetRequiredService<IHttpContextAccessor>(),
-            services.GetRequiredService<IOptions<SyncContextOptions>>().Value.AllowSynchronousIO,
+            services.GetRequiredService<IOptionsMonitor<SyncContextOptions>>().Get(optionsName).AllowSynchronousIO,
             services.GetRequiredService<RejectionAnswer>());
     }
+
+    /// <summary>Fails, naming the registered executors, when the endpoint's metadata asks for an executor that does not exist.</summary>
+    public static void EnsureExecutorExists(IServiceProvider services, IEnumerable<object> metadata, string? endpoint)
+    {
+        if (ExecutorNameOf(metadata) is { } name && services.GetService<SyncExecutors>() is { } executors)
+        {
+            executors.Get(name, endpoint);
+        }
+    }
+
+    /// <summary>The executor an endpoint's metadata asks for: the last <see cref="Microsoft.AspNetCore.Builder.ExecuteOnAttribute"/>, if any.</summary>
+    public static string? ExecutorNameOf(IEnumerable<object>? metadata)
+        => metadata?.OfType<Microsoft.AspNetCore.Builder.ExecuteOnAttribute>().LastOrDefault()?.ExecutorName;
 }

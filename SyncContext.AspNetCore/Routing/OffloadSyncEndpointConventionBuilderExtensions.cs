@@ -55,4 +55,29 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
         builder.Finally(RuntimeOffload.Apply);
         return builder;
     }
+
+    /// <summary>
+    /// Runs the synchronous handlers of <paramref name="builder"/> (an endpoint or a route group) on the executor named
+    /// <paramref name="executorName"/> (one added with <c>AddSyncExecutor(name)</c>), as <see cref="OffloadSync{TBuilder}(TBuilder)"/>
+    /// runs them on the default one: a bulkhead, so that these endpoints can take only that executor's threads and queue.
+    /// </summary>
+    /// <remarks>
+    /// It adds <see cref="ExecuteOnAttribute"/> to the endpoints' metadata, which every offload reads, the generator's
+    /// included: on a group, it also picks the executor of the endpoints the generator offloads in it. An
+    /// <see cref="ExecuteOnAttribute"/> on a handler wins over a group's; this call on the endpoint itself wins over both.
+    /// A name no executor has fails when the endpoints are built, with a message listing the registered executors.
+    /// </remarks>
+    /// <typeparam name="TBuilder">The type of the builder.</typeparam>
+    /// <param name="builder">The endpoint or group.</param>
+    /// <param name="executorName">The executor's name; <c>"default"</c> for the default one.</param>
+    /// <returns>The builder, for chaining.</returns>
+    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>), or the endpoints are Razor Pages.</exception>
+    public static TBuilder OffloadSync<TBuilder>(this TBuilder builder, string executorName)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var selection = new ExecuteOnAttribute(executorName);
+        builder.Add(endpoint => endpoint.Metadata.Add(selection));
+        return builder.OffloadSync();
+    }
 }

@@ -69,7 +69,7 @@ internal static class OffloadedRequestDelegate
 
         var services = options.ServiceProvider ?? options.EndpointBuilder?.ApplicationServices
             ?? throw new InvalidOperationException(OffloadChecks.MissingRegistrationMessage);
-        var runtime = OffloadRuntime.From(services);
+        var runtime = OffloadRuntime.From(services, options.EndpointBuilder?.Metadata, options.EndpointBuilder?.DisplayName);
         if (options.EndpointBuilder is { } endpoint)
         {
             MarkDecided(endpoint);

@@ -56,12 +56,12 @@ public class ExecutorMetricsTests
 
         var wait = queued.GetMeasurementSnapshot().Single(m => m.Tags.TryGetValue("http.route", out var route) && (string?)route == Route);
         wait.Value.ShouldBe(2.0);
-        wait.Tags["synccontext.executor.name"].ShouldBe("SyncContext");
+        wait.Tags["synccontext.executor.name"].ShouldBe("default");
         wait.Tags["synccontext.work.result"].ShouldBe("started");
 
         var run = ran.GetMeasurementSnapshot().Single(m => m.Tags.TryGetValue("http.route", out var route) && (string?)route == Route);
         run.Value.ShouldBe(0.25);
-        run.Tags["synccontext.executor.name"].ShouldBe("SyncContext");
+        run.Tags["synccontext.executor.name"].ShouldBe("default");
         ran.GetMeasurementSnapshot().ShouldContain(m => (string?)m.Tags["http.route"] == "/slow" && m.Value == 2.0);
 
         completed.GetMeasurementSnapshot().Select(m => (string?)m.Tags["http.route"]).Order().ShouldBe(["/items/{id}", "/slow"]);
@@ -105,6 +105,33 @@ public class ExecutorMetricsTests
         await blocker.WaitAsync(TestHosts.HangGuard);
 
         var reasons = rejected.GetMeasurementSnapshot().Select(m => ((string?)m.Tags["synccontext.rejection.reason"], (string?)m.Tags["synccontext.executor.name"], m.Value));
-        reasons.ShouldBe([("queue_full", "legacy", 1L), ("queue_timeout", "legacy", 1L)]);
+        reasons.ShouldBe([("queue_full", "default", 1L), ("queue_timeout", "default", 1L)]);
+    }
+
+    [Fact]
+    public async Task Each_executor_reports_its_gauges_under_one_instrument_tagged_with_its_name()
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var host = await TestHosts.StartAsync(
+            app => app.MapGet("/legacy", () => gate.Wait(TestHosts.HangGuard)).OffloadSync("legacy-db"),
+            options: o => o.MinThreads = 1,
+            services: b => b.Services.AddSyncExecutor("legacy-db", o =>
+            {
+                o.MaxThreads = 1;
+                o.MinThreads = 1;
+            }));
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var running = new MetricCollector<int>(meters, SyncContextMetrics.MeterName, "synccontext.executor.running");
+        var legacy = host.Services.GetRequiredKeyedService<SyncExecutor>("legacy-db");
+        using var client = host.Server.CreateClient();
+
+        var request = client.GetStringAsync("/legacy");
+        await TestHosts.WaitUntilAsync(() => legacy.RunningCount == 1, "the legacy-db worker to be busy");
+        running.RecordObservableInstruments();
+        gate.Set();
+        await request.WaitAsync(TestHosts.HangGuard);
+
+        var byExecutor = running.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["synccontext.executor.name"]!, m => m.Value);
+        byExecutor.ShouldBe(new Dictionary<string, int> { ["default"] = 0, ["legacy-db"] = 1 });
     }
 }

@@ -50,7 +50,7 @@ public sealed class QueueActivityTests : IDisposable
         wait.Duration.ShouldBe(TimeSpan.FromSeconds(2));
         wait.TraceId.ShouldBe(caller.TraceId);
         wait.Kind.ShouldBe(ActivityKind.Internal);
-        wait.GetTagItem("synccontext.executor.name").ShouldBe("SyncContext");
+        wait.GetTagItem("synccontext.executor.name").ShouldBe("default");
         wait.GetTagItem("synccontext.work.result").ShouldBe("started");
         wait.Status.ShouldBe(ActivityStatusCode.Unset);
         seenByWork.ShouldBeSameAs(caller, "the work still sees the request's activity, not the queue's");

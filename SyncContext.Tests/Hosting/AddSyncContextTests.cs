@@ -19,8 +19,10 @@ public class AddSyncContextTests
 
         services.AddSyncContext(o => o.MaxThreads = 3).AddSyncContext(o => o.MinThreads = 2);
 
-        services.Count(d => d.ServiceType == typeof(SyncExecutor)).ShouldBe(1);
-        services.Count(d => d.ServiceType == typeof(IRunSync)).ShouldBe(1);
+        // Once unkeyed, once keyed "default".
+        services.Count(d => d.ServiceType == typeof(SyncExecutor)).ShouldBe(2);
+        services.Count(d => d.ServiceType == typeof(IRunSync)).ShouldBe(2);
+        services.Count(d => d.ServiceType == typeof(SyncExecutor) && d.IsKeyedService).ShouldBe(1);
         services.Count(d => d.ServiceType == typeof(IRequestContext)).ShouldBe(1);
         services.Count(d => d.ServiceType == typeof(IAppContext)).ShouldBe(1);
         services.Where(d => d.ServiceType == typeof(IHostedService)).GroupBy(d => d.ImplementationType).ShouldAllBe(lifetime => lifetime.Count() == 1);

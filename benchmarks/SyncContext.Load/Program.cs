@@ -61,6 +61,7 @@ var runs = options.Smoke
         ("s1", async () => { foreach (var mode in modes) { await scenarios.RunS1Async(mode); } }),
         ("w", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunWorkloadsAsync(ServerMode.SyncContext) : Task.CompletedTask),
         ("s5", scenarios.RunS5Async),
+        ("b", scenarios.RunBulkheadAsync),
     }
     : new List<(string, Func<Task>)>
     {
@@ -80,6 +81,7 @@ var runs = options.Smoke
         ("s4", async () => { foreach (var mode in modes) { await scenarios.RunS4Async(mode); } }),
         ("w", async () => { foreach (var mode in modes) { await scenarios.RunWorkloadsAsync(mode); } }),
         ("s5", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunS5Async() : Task.CompletedTask),
+        ("b", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunBulkheadAsync() : Task.CompletedTask),
     };
 
 foreach (var (name, run) in runs.Where(r => options.Scenarios.Contains(r.Item1)))

@@ -55,7 +55,7 @@ internal static class LazyResults
         }
 
         var rewrite = RewriteFor(declared, result.GetType());
-        if (rewrite is null || httpContext.RequestServices?.GetService<SyncExecutor>() is not { } executor)
+        if (rewrite is null || (SyncExecutor.OfCurrentItem ?? httpContext.RequestServices?.GetService<SyncExecutor>()) is not { } executor)
         {
             return result;
         }

@@ -12,6 +12,8 @@ internal static class Report
         var text = new StringBuilder();
         text.AppendLine(header);
 
+        WriteBulkhead(text, results, options);
+
         if (results.S1.Count > 0)
         {
             text.AppendLine();
@@ -281,6 +283,36 @@ internal static class Report
                 Num(row.AloneMs, "0.0"),
                 row.ProcessThreads.ToString(CultureInfo.InvariantCulture),
                 (row.Sync.Non2xx + row.Sync.Timeouts + row.Sync.SocketErrors).ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static void WriteBulkhead(StringBuilder text, Scenarios results, HarnessOptions options)
+    {
+        var alone = results.B.FirstOrDefault(static r => r.Flood.Length == 0);
+        if (alone is null)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine("### B bulkheads (issue 9): the default executor's sync `/report` beside a flood of blocking clients");
+        text.AppendLine();
+        text.AppendLine($"`/report` sleeps {LoadServer.ReportMilliseconds} ms on the default executor (MaxThreads {options.MaxThreads}), {options.FastConnections * 4} connections. The flood: 256 clients of a handler sleeping {LoadServer.SlowMilliseconds} ms, on the same executor (`/slow`), or on its own executor of {LoadServer.LegacyThreads} threads (`/legacy`, `OffloadSync(\"{LoadServer.LegacyExecutor}\")`). Each step on a fresh server.");
+        text.AppendLine();
+        text.AppendLine("| flood | /report req/s | p50 ms | p99 ms | req/s vs alone | p99 vs alone | flood req/s (2xx) | flood 503s | load |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in results.B)
+        {
+            text.AppendLine(Row(
+                row.Flood.Length == 0 ? "none (alone)" : row.Flood == "/slow" ? "`/slow`, same executor" : $"`/legacy`, own executor ({LoadServer.LegacyThreads} threads)",
+                Num(Good(row.Report), "0"),
+                Num(row.Report.P50Ms, "0.00"),
+                Num(row.Report.P99Ms, "0.00"),
+                Ratio(Good(row.Report) / Good(alone.Report), "%"),
+                Ratio(row.Report.P99Ms / alone.Report.P99Ms, "x"),
+                row.Flooded is null ? "" : Num(Good(row.Flooded), "0"),
+                row.Flooded is null ? "" : row.Flooded.Non2xx.ToString(CultureInfo.InvariantCulture),
+                Num(row.Load, "0.00")));
         }
     }
 

@@ -4,6 +4,8 @@ using SyncContext.Load.Server;
 
 namespace SyncContext.Load.Harness;
 
+internal sealed record BRow(string Flood, LoadResult Report, LoadResult? Flooded, double Load);
+
 internal sealed record S1Row(ServerMode Mode, int BlockingClients, LoadResult Fast, LoadResult? Slow, double Load);
 
 internal sealed record S2Row(ServerMode Mode, double? FirstGoodSeconds, double? SustainedSeconds, double WorstMs, double CapSeconds, double Load);
@@ -55,6 +57,8 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
 
     public List<S1Row> S1 { get; } = [];
 
+    public List<BRow> B { get; } = [];
+
     public List<S2Row> S2 { get; } = [];
 
     public List<S3Row> S3 { get; } = [];
@@ -103,6 +107,32 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
                 Check(fast.Requests - fast.Non2xx > 0, $"S1 {mode} N={blocking}: /fast answered nothing.");
                 Check(slow is null || slow.Requests - slow.Non2xx > 0, $"S1 {mode} N={blocking}: /slow answered nothing.");
             }
+        }
+    }
+
+    /// <summary>
+    /// B (issue 9, bulkheads): the default executor's sync <c>/report</c> (sleeps 10 ms) alone, then beside a flood of
+    /// blocking clients on the same executor (<c>/slow</c>), then beside the same flood on its own executor of
+    /// <see cref="LoadServer.LegacyThreads"/> threads (<c>/legacy</c>, <c>OffloadSync("legacy-db")</c>).
+    /// </summary>
+    public async Task RunBulkheadAsync()
+    {
+        foreach (var flood in new[] { "", "/slow", "/legacy" })
+        {
+            var load = LoadAverage();
+            log.WriteLine($"  B: /report beside {(flood.Length == 0 ? "nothing" : $"{BurstClients} clients of {flood}")} (load {load:0.00})");
+            await using var server = await StartAsync(ServerMode.SyncContext);
+            Task<LoadResult?>? floodTask = null;
+            if (flood.Length > 0)
+            {
+                floodTask = LoadAsync($"{server.BaseUrl}{flood}", BurstClients, options.Ramp + Duration + TimeSpan.FromSeconds(1));
+                await Task.Delay(options.Ramp);
+            }
+
+            var report = await LoadAsync($"{server.BaseUrl}/report", options.FastConnections * 4, Duration) ?? throw new InvalidOperationException("No result.");
+            var flooded = floodTask is null ? null : await floodTask;
+            B.Add(new BRow(flood, report, flooded, load));
+            Check(report.Requests - report.Non2xx > 0, $"B beside {flood}: /report answered nothing.");
         }
     }
 

@@ -49,6 +49,9 @@ internal static class LoadServer
 {
     public const int MinThreadsRaisedTo = 256;
     public const int SlowMilliseconds = SyncWork.SlowMilliseconds;
+    public const string LegacyExecutor = "legacy-db";
+    public const int LegacyThreads = 8;
+    public const int ReportMilliseconds = 10;
 
     /// <summary>Runs until the harness kills it, or exits on its own when the harness is gone.</summary>
     /// <param name="maxThreads">SyncContext's MaxThreads, or 0 for the default.</param>
@@ -73,6 +76,9 @@ internal static class LoadServer
                     options.QueueLimit = queueLimit;
                 }
             });
+
+            // Scenario B's bulkhead: a slow dependency's endpoint on its own executor of a few threads.
+            builder.Services.AddSyncExecutor(LegacyExecutor, options => options.MaxThreads = LegacyThreads);
         }
 
         if (mode == ServerMode.MinThreads)
@@ -101,6 +107,19 @@ internal static class LoadServer
         }
 
         Offload(app.MapGet("/sync", static () => "sync"), offload);
+
+        // Scenario B: /report is sync work of the default executor; /legacy blocks like /slow, on its own executor.
+        Offload(app.MapGet("/report", static () =>
+        {
+            Thread.Sleep(ReportMilliseconds);
+            return "report";
+        }), offload);
+        var legacy = app.MapGet("/legacy", SyncWork.Slow);
+        if (offload)
+        {
+            legacy.OffloadSync(LegacyExecutor);
+        }
+
         app.MapGet("/inline", static () => "sync");
 
         // Holds a worker (or a queue slot) for a while: S5 fills the executor with these.
