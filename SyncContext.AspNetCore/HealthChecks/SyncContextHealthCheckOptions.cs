@@ -16,4 +16,11 @@ public sealed class SyncContextHealthCheckOptions
     /// </summary>
     /// <value>The default value is 0.9.</value>
     public double UnhealthyQueueFill { get; set; } = 0.9;
+
+    /// <summary>
+    /// Gets or sets the name of the executor the check watches: <c>"default"</c> for the one <c>AddSyncContext</c> adds, or
+    /// that of <c>AddSyncExecutor(name)</c>. Add one check per executor to watch several (give each its own check name).
+    /// </summary>
+    /// <value>The default value is <c>"default"</c>.</value>
+    public string Executor { get; set; } = "default";
 }

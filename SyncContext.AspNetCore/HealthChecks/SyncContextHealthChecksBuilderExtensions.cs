@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SyncContext.AspNetCore.Execution;
+using SyncContext.AspNetCore.Hosting;
 using SyncContext.AspNetCore.HealthChecks;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,7 +46,7 @@ public static class SyncContextHealthChecksBuilderExtensions
 
         return builder.Add(new HealthCheckRegistration(
             name,
-            services => new SyncContextHealthCheck(services.GetRequiredService<SyncExecutor>(), options),
+            services => new SyncContextHealthCheck(services.GetRequiredService<SyncExecutors>().Get(options.Executor), options),
             failureStatus,
             tags));
     }

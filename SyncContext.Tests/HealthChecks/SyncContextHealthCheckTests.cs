@@ -41,7 +41,7 @@ public class SyncContextHealthCheckTests
         var entry = report.Entries["synccontext"];
         entry.Data["queue_length"].ShouldBe(4);
         entry.Data["queue_limit"].ShouldBe(4);
-        entry.Data["executor"].ShouldBe("SyncContext");
+        entry.Data["executor"].ShouldBe("default");
         entry.Description.ShouldNotBeNull().ShouldContain("4 of 4");
         await host.Scenario(_ =>
         {
@@ -89,4 +89,38 @@ public class SyncContextHealthCheckTests
     [InlineData(0.95, 0.9)]
     public void Thresholds_out_of_order_or_range_are_refused_at_registration(double degraded, double unhealthy)
         => Should.Throw<ArgumentOutOfRangeException>(() => new ServiceCollection().AddHealthChecks().AddSyncContext(o => (o.DegradedQueueFill, o.UnhealthyQueueFill) = (degraded, unhealthy)));
+
+    [Fact]
+    public async Task A_check_watches_the_named_executor_it_is_given_and_only_that_one()
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var host = await TestHosts.StartAsync(
+            _ => { },
+            services: b =>
+            {
+                b.Services.AddSyncExecutor("legacy-db", o =>
+                {
+                    o.MaxThreads = 1;
+                    o.MinThreads = 1;
+                    o.QueueLimit = 2;
+                });
+                b.Services.AddHealthChecks()
+                    .AddSyncContext()
+                    .AddSyncContext(o => o.Executor = "legacy-db", name: "legacy-db");
+            });
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        var legacy = host.Services.GetRequiredKeyedService<SyncExecutor>("legacy-db");
+
+        var work = new List<Task> { legacy.RunAsync(() => gate.Wait(TestHosts.HangGuard)) };
+        await TestHosts.WaitUntilAsync(() => legacy.RunningCount == 1, "the legacy-db worker to be taken");
+        work.Add(legacy.RunAsync(() => { }));
+        work.Add(legacy.RunAsync(() => { }));
+        var report = await health.CheckHealthAsync();
+        gate.Set();
+        await Task.WhenAll(work).WaitAsync(TestHosts.HangGuard);
+
+        report.Entries["legacy-db"].Status.ShouldBe(HealthStatus.Unhealthy);
+        report.Entries["legacy-db"].Data["executor"].ShouldBe("legacy-db");
+        report.Entries["synccontext"].Status.ShouldBe(HealthStatus.Healthy);
+    }
 }
