@@ -62,6 +62,7 @@ var runs = options.Smoke
         ("w", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunWorkloadsAsync(ServerMode.SyncContext) : Task.CompletedTask),
         ("s5", scenarios.RunS5Async),
         ("b", scenarios.RunBulkheadAsync),
+        ("a", scenarios.RunAdmissionAsync),
     }
     : new List<(string, Func<Task>)>
     {
@@ -82,6 +83,7 @@ var runs = options.Smoke
         ("w", async () => { foreach (var mode in modes) { await scenarios.RunWorkloadsAsync(mode); } }),
         ("s5", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunS5Async() : Task.CompletedTask),
         ("b", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunBulkheadAsync() : Task.CompletedTask),
+        ("a", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunAdmissionAsync() : Task.CompletedTask),
     };
 
 foreach (var (name, run) in runs.Where(r => options.Scenarios.Contains(r.Item1)))

@@ -14,7 +14,8 @@ internal sealed record HarnessOptions
           --smoke              about 1 s per step, checks that every .NET mode serves, offloads and sheds; for CI
                                (no peers unless --modes names them)
           --peers              the peer table (issue 11) and the sync workloads (issue 13): --scenarios s1,s3,s4,w
-          --scenarios LIST     s1,s2,s3,s4,s5,w,b (default all; w: the sync workloads of issue 13; b: bulkheads, issue 9)
+          --scenarios LIST     s1,s2,s3,s4,s5,w,b,a (default all; w: the sync workloads of issue 13; b: bulkheads, issue 9;
+                               a: wait-bounded admission, MaxQueueTime, issue 9)
           --modes LIST         inline,taskrun,minthreads,synccontext,tokio,fastapi,node,quart (default all)
           --cpu-iterations N   /cpu's SHA-256 iterations (16 KiB each); default: calibrated here to 20 ms
           --wrk-threads N      wrk -t (default 1: wrk and the server share the cores)
@@ -34,7 +35,7 @@ internal sealed record HarnessOptions
 
     public string? MarkdownPath { get; init; }
 
-    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "s1", "s2", "s3", "s4", "s5", "w", "b" };
+    public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "s1", "s2", "s3", "s4", "s5", "w", "b", "a" };
 
     /// <summary>The modes named by --modes, or null for the default: all, or the .NET modes only in --smoke.</summary>
     public IReadOnlyList<ServerMode>? ExplicitModes { get; init; }

@@ -13,6 +13,7 @@ internal static class Report
         text.AppendLine(header);
 
         WriteBulkhead(text, results, options);
+        WriteAdmission(text, results);
 
         if (results.S1.Count > 0)
         {
@@ -312,6 +313,34 @@ internal static class Report
                 Ratio(row.Report.P99Ms / alone.Report.P99Ms, "x"),
                 row.Flooded is null ? "" : Num(Good(row.Flooded), "0"),
                 row.Flooded is null ? "" : row.Flooded.Non2xx.ToString(CultureInfo.InvariantCulture),
+                Num(row.Load, "0.00")));
+        }
+    }
+
+    private static void WriteAdmission(StringBuilder text, Scenarios results)
+    {
+        if (results.A.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine("### A wait-bounded admission (issue 9): 256 clients of a handler blocking 100 ms on an executor of 8 threads");
+        text.AppendLine();
+        text.AppendLine($"Most possible: {LoadServer.LegacyThreads * 1000 / LoadServer.SlowMilliseconds} answers of 200 a second. `/legacy`: no bound on the queue wait (the default); `/bounded`: `MaxQueueTime` {LoadServer.BoundedQueueMilliseconds} ms. Latencies are of every answer, 200 and 503 alike. Each step on a fresh server.");
+        text.AppendLine();
+        text.AppendLine("| route | `MaxQueueTime` | 200 req/s | 503 req/s | p50 ms | p99 ms | max ms | load |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in results.A)
+        {
+            text.AppendLine(Row(
+                $"`{row.Route}`",
+                row.Route == "/bounded" ? $"{LoadServer.BoundedQueueMilliseconds} ms" : "off",
+                Num(Good(row.Flood), "0"),
+                Num(row.Flood.Seconds > 0 ? row.Flood.Non2xx / row.Flood.Seconds : 0, "0"),
+                Num(row.Flood.P50Ms, "0.00"),
+                Num(row.Flood.P99Ms, "0.00"),
+                Num(row.Flood.MaxMs, "0"),
                 Num(row.Load, "0.00")));
         }
     }

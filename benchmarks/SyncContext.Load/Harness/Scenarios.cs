@@ -6,6 +6,8 @@ namespace SyncContext.Load.Harness;
 
 internal sealed record BRow(string Flood, LoadResult Report, LoadResult? Flooded, double Load);
 
+internal sealed record ARow(string Route, LoadResult Flood, double Load);
+
 internal sealed record S1Row(ServerMode Mode, int BlockingClients, LoadResult Fast, LoadResult? Slow, double Load);
 
 internal sealed record S2Row(ServerMode Mode, double? FirstGoodSeconds, double? SustainedSeconds, double WorstMs, double CapSeconds, double Load);
@@ -58,6 +60,8 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
     public List<S1Row> S1 { get; } = [];
 
     public List<BRow> B { get; } = [];
+
+    public List<ARow> A { get; } = [];
 
     public List<S2Row> S2 { get; } = [];
 
@@ -133,6 +137,24 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
             var flooded = floodTask is null ? null : await floodTask;
             B.Add(new BRow(flood, report, flooded, load));
             Check(report.Requests - report.Non2xx > 0, $"B beside {flood}: /report answered nothing.");
+        }
+    }
+
+    /// <summary>
+    /// A (issue 9, wait-bounded admission): 256 clients of a handler blocking 100 ms on an executor of
+    /// <see cref="LoadServer.LegacyThreads"/> threads, without a bound on the queue wait (<c>/legacy</c>) and with
+    /// <c>MaxQueueTime</c> <see cref="LoadServer.BoundedQueueMilliseconds"/> ms (<c>/bounded</c>).
+    /// </summary>
+    public async Task RunAdmissionAsync()
+    {
+        foreach (var route in new[] { "/legacy", "/bounded" })
+        {
+            var load = LoadAverage();
+            log.WriteLine($"  A: {BurstClients} clients of {route} (load {load:0.00})");
+            await using var server = await StartAsync(ServerMode.SyncContext);
+            var flood = await LoadAsync($"{server.BaseUrl}{route}", BurstClients, Duration) ?? throw new InvalidOperationException("No result.");
+            A.Add(new ARow(route, flood, load));
+            Check(flood.Requests - flood.Non2xx > 0, $"A {route}: nothing answered 200.");
         }
     }
 

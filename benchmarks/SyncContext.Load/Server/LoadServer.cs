@@ -52,6 +52,8 @@ internal static class LoadServer
     public const string LegacyExecutor = "legacy-db";
     public const int LegacyThreads = 8;
     public const int ReportMilliseconds = 10;
+    public const string BoundedExecutor = "bounded";
+    public const int BoundedQueueMilliseconds = 250;
 
     /// <summary>Runs until the harness kills it, or exits on its own when the harness is gone.</summary>
     /// <param name="maxThreads">SyncContext's MaxThreads, or 0 for the default.</param>
@@ -79,6 +81,13 @@ internal static class LoadServer
 
             // Scenario B's bulkhead: a slow dependency's endpoint on its own executor of a few threads.
             builder.Services.AddSyncExecutor(LegacyExecutor, options => options.MaxThreads = LegacyThreads);
+
+            // Scenario A: the same few threads, with a bound on the queue wait.
+            builder.Services.AddSyncExecutor(BoundedExecutor, options =>
+            {
+                options.MaxThreads = LegacyThreads;
+                options.MaxQueueTime = TimeSpan.FromMilliseconds(BoundedQueueMilliseconds);
+            });
         }
 
         if (mode == ServerMode.MinThreads)
@@ -115,9 +124,11 @@ internal static class LoadServer
             return "report";
         }), offload);
         var legacy = app.MapGet("/legacy", SyncWork.Slow);
+        var bounded = app.MapGet("/bounded", SyncWork.Slow);
         if (offload)
         {
             legacy.OffloadSync(LegacyExecutor);
+            bounded.OffloadSync(BoundedExecutor);
         }
 
         app.MapGet("/inline", static () => "sync");
