@@ -93,16 +93,9 @@ public sealed class SyncContextOptions
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Gets or sets the most times an idle worker polls the queue, pausing about a microsecond each time,
+    /// Gets or sets how many times an idle worker polls the queue, pausing about a microsecond each time,
     /// before it parks. Zero parks at once, which saves CPU and costs a kernel wake-up on the next item.
     /// </summary>
-    /// <remarks>
-    /// This is the longest spin, not every spin: a spin that runs out with no item halves the next one (down to a
-    /// sixteenth of this value), and one that catches an item doubles it again, so workers spin long only while
-    /// items arrive faster than a wake-up. At most one less worker than the core count (and at least one) spins at
-    /// a time, none while CPU-bound items fill <see cref="CpuBudget"/>, and the others park at once without any
-    /// spin. A queued item wakes the worker that parked last.
-    /// </remarks>
     /// <value>The default value is 100.</value>
     public int SpinCount { get; set; } = 100;
 

@@ -11,10 +11,9 @@ namespace SyncContext.AspNetCore.Execution;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Idle workers wait in <see cref="IdleWorkers"/>: each queued item adds one permit, which a spinning worker
-/// takes without a wake-up, or which wakes the most recently parked worker. At most one less worker than the
-/// core count spins at a time, for as long as <see cref="IdleSpinPolicy"/> says spinning recently caught work,
-/// and none while CPU-bound items fill the CPU budget; the others park at once.
+/// One idle worker at a time spins briefly before it parks on a semaphore; the others park at once. A
+/// queued item is handed to the spinning worker if there is one, and otherwise releases one permit, which
+/// wakes at most one parked worker.
 /// </para>
 /// <para>
 /// A worker measures each item it runs (wall time, and for long or new work its thread's CPU time and
@@ -32,11 +31,15 @@ namespace SyncContext.AspNetCore.Execution;
 /// </remarks>
 internal sealed class WorkerThreads
 {
+    private const int NoSpinner = 0;
+    private const int SpinnerWaiting = 1;
+    private const int SpinnerHanded = 2;
+
     [ThreadStatic]
     private static WorkerThreads? t_owner;
 
     private readonly ConcurrentQueue<QueuedWork> _queue = new();
-    private readonly IdleWorkers _idleWorkers;
+    private readonly SemaphoreSlim _work = new(0, int.MaxValue);
     private readonly TaskCompletionSource _allWorkersExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SyncExecutor _executor;
     private readonly WorkAdmission _admission;
@@ -46,11 +49,13 @@ internal sealed class WorkerThreads
     private readonly QueueWaitPolicy _waits;
     private readonly ExecutorTelemetry _telemetry;
     private readonly bool _clockIsStopwatch;
+    private readonly int _spinCount;
     private readonly string _name;
     private readonly ILogger _logger;
 
     private int _threads;
     private int _idle;
+    private int _spinner; // NoSpinner, or the one spinning worker's state: waiting, or handed an item to take
     private int _running;
     private int _nextThreadId;
     private int _finishedWhileStopping;
@@ -68,7 +73,7 @@ internal sealed class WorkerThreads
         _waits = waits;
         _telemetry = telemetry;
         _clockIsStopwatch = telemetry.Clock == TimeProvider.System;
-        _idleWorkers = new IdleWorkers(new IdleSpinPolicy(spinCount, Environment.ProcessorCount));
+        _spinCount = spinCount;
         _name = name;
         _logger = logger;
     }
@@ -97,9 +102,6 @@ internal sealed class WorkerThreads
     /// <summary>Gets the queue-time policy, for tests of what it learnt.</summary>
     internal QueueWaitPolicy Waits => _waits;
 
-    /// <summary>Gets where idle workers wait, for tests.</summary>
-    internal IdleWorkers IdleWorkers => _idleWorkers;
-
     /// <summary>Gets the profiles of the work seen, for tests.</summary>
     internal WorkProfiles Profiles => _profiles;
 
@@ -126,13 +128,17 @@ internal sealed class WorkerThreads
         ObserveIfDue();
     }
 
-    /// <summary>Makes sure a worker takes the item just queued: a permit, and a new thread if none is free.</summary>
+    /// <summary>Makes sure a worker takes the item just queued: a handoff, a permit, and a new thread if none is free.</summary>
     private void Signal()
     {
-        // A spinning worker takes the permit with no wake-up; otherwise it wakes at most one parked worker.
-        _idleWorkers.Release();
+        // A spinning worker is handed the item directly: no lock, no wake-up. Otherwise a permit wakes at
+        // most one parked worker.
+        if (Interlocked.CompareExchange(ref _spinner, SpinnerHanded, SpinnerWaiting) != SpinnerWaiting)
+        {
+            _work.Release();
+        }
 
-        // Waking one worker is the spinners' or the parking's job; a new thread is needed only when more
+        // Waking one worker is the spinner's or the semaphore's job; a new thread is needed only when more
         // items wait than there are workers free to take them.
         if (_sizing.ShouldStartThread(Volatile.Read(ref _threads), Waiting, Volatile.Read(ref _idle)))
         {
@@ -166,7 +172,7 @@ internal sealed class WorkerThreads
     public Task[] QueuedSnapshot() => [.. _queue.Select(static item => item.Task), .. _budget.HeldSnapshot()];
 
     /// <summary>Wakes every parked worker so that each sees the executor is abandoning and exits.</summary>
-    public void ReleaseAll() => _idleWorkers.Release(Math.Max(_sizing.MaxThreads, Volatile.Read(ref _threads)));
+    public void ReleaseAll() => _work.Release(Math.Max(_sizing.MaxThreads, Volatile.Read(ref _threads)));
 
     /// <summary>
     /// Moves the thread bounds when the configuration reloads, and starts the threads they call for now: up to the
@@ -237,7 +243,6 @@ internal sealed class WorkerThreads
     {
         t_owner = this;
         using var clock = ThreadRunClock.ForCurrentThread();
-        var parker = new WorkerParker();
         var retired = false;
         try
         {
@@ -254,7 +259,7 @@ internal sealed class WorkerThreads
                     continue;
                 }
 
-                var wake = WaitForWork(parker);
+                var wake = WaitForWork();
                 if (wake != Wake.Work)
                 {
                     retired = wake == Wake.Retire;
@@ -271,7 +276,7 @@ internal sealed class WorkerThreads
 
                 if (!_queue.TryDequeue(out var item))
                 {
-                    // A permit always has an item behind it, except after shutdown took them all.
+                    // A permit or a handoff always has an item behind it, except after shutdown took them all.
                     continue;
                 }
 
@@ -451,18 +456,27 @@ internal sealed class WorkerThreads
         return false;
     }
 
-    /// <summary>Takes one permit, or says why this worker should exit instead.</summary>
-    private Wake WaitForWork(WorkerParker parker)
+    /// <summary>Takes one permit or handed item, or says why this worker should exit instead.</summary>
+    private Wake WaitForWork()
     {
         // A worker waiting here counts as idle, spinning or parked, so a caller starts a new thread only
         // when the queue holds more items than there are workers free to take them.
         Interlocked.Increment(ref _idle);
         try
         {
+            // Spin first: a warm round trip then costs a few microseconds instead of a futex wake. One idle
+            // worker spins at a time: a second spinner only takes a core from the thread about to hand it
+            // work, and contends with the first on the semaphore's lock when the item arrives.
+            if (_spinCount > 0
+                && Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) == NoSpinner
+                && Spin() is { } woken)
+            {
+                return woken;
+            }
+
             while (true)
             {
-                // A spinner takes a core: none spins while CPU-bound items hold every core of the budget.
-                if (_idleWorkers.Wait(parker, _sizing.IdleTimeout, cpuBudgetSpent: _budget.RunningCount >= _budget.Policy.Budget))
+                if (_work.Wait(_sizing.IdleTimeout))
                 {
                     return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
                 }
@@ -486,6 +500,52 @@ internal sealed class WorkerThreads
         {
             Interlocked.Decrement(ref _idle);
         }
+    }
+
+    /// <summary>
+    /// Spins as the one registered spinner until a caller hands it an item or a permit shows up (work queued
+    /// while it was busy, or shutdown); <see langword="null"/> when the spin runs out and it should park.
+    /// </summary>
+    private Wake? Spin()
+    {
+        for (var i = 0; i < _spinCount; i++)
+        {
+            if (Volatile.Read(ref _spinner) == SpinnerHanded)
+            {
+                return TakeHandedItem();
+            }
+
+            if (_work.CurrentCount > 0)
+            {
+                // Stand down before taking a permit, so no caller hands this worker a second item meanwhile.
+                if (Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded)
+                {
+                    return TakeHandedItem();
+                }
+
+                if (_work.Wait(0))
+                {
+                    return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
+                }
+
+                if (Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) != NoSpinner)
+                {
+                    return null; // another worker spins now
+                }
+            }
+
+            Thread.SpinWait(20);
+        }
+
+        // A caller may hand over an item up to the moment this worker stands down.
+        return Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded ? TakeHandedItem() : null;
+    }
+
+    /// <summary>Frees the spinner's place; the handed item is in the queue, like one behind a permit.</summary>
+    private Wake TakeHandedItem()
+    {
+        Volatile.Write(ref _spinner, NoSpinner);
+        return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
     }
 
     private enum Wake

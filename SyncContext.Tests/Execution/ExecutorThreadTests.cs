@@ -77,24 +77,4 @@ public class ExecutorThreadTests
             Thread.SpinWait(i % 200 * 50);
         }
     }
-
-    [Fact]
-    public async Task Calls_one_at_a_time_keep_waking_the_same_worker_while_the_others_stay_parked()
-    {
-        using var executor = ExecutorFactory.Create(maxThreads: 4, minThreads: 3);
-        var idle = executor.Workers.IdleWorkers;
-        await TestHosts.WaitUntilAsync(() => idle.ParkedCount == 3, "the three workers to park");
-        var names = new List<string?>();
-
-        for (var i = 0; i < 10; i++)
-        {
-            names.Add(await executor.RunAsync(() => Thread.CurrentThread.Name).WaitAsync(TestHosts.HangGuard));
-            await TestHosts.WaitUntilAsync(() => idle.ParkedCount == 3, "the worker to park again");
-        }
-
-        // The worker that parked last is woken first: its stack and caches are warm, and a queue that rotated
-        // through the parked workers would wake all three in turn.
-        names.Distinct().Count().ShouldBe(1);
-        executor.ThreadCount.ShouldBe(3);
-    }
 }

@@ -11,9 +11,8 @@ namespace SyncContext.Benchmarks.Execution;
 /// </summary>
 /// <remarks>
 /// <c>Warm</c>: the receiving thread is spinning when the work arrives (back-to-back calls).
-/// <c>NoSpin</c>: SpinCount 0, so the receiver parks between calls: the executor's workers block at once on
-/// their own parker, the floor's thread on its semaphore (which still spins briefly inside
-/// <see cref="SemaphoreSlim"/> before it blocks). <see cref="IdleRoundTripBenchmarks"/> measures
+/// <c>NoSpin</c>: SpinCount 0, so the receiver goes straight to its semaphore between calls (which still spins
+/// briefly inside <see cref="SemaphoreSlim"/> before it blocks). <see cref="IdleRoundTripBenchmarks"/> measures
 /// a call after the receiver has really parked.
 /// </remarks>
 [MemoryDiagnoser]
