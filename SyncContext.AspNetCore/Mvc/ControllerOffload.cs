@@ -35,6 +35,11 @@ internal static class ControllerOffload
         "MapRazorPages() (or from the group holding the pages), and run blocking code in a page handler with " +
         "'await runSync.RunAsync(() => ...)' (IRunSync) from an async handler (OnGetAsync).";
 
+    internal const string GroupHoldingControllersMessage =
+        "OffloadSync() on a route group cannot reach the controller action '{0}' it holds: MVC applies a group's conventions " +
+        "before it describes the action, so the group's OffloadSync() would silently leave it on the thread pool. Call OffloadSync() " +
+        "on MapControllers() (or MapControllerRoute(...)) itself: group.MapControllers().OffloadSync().";
+
     /// <summary>
     /// The ordinary convention <c>OffloadSync()</c> adds: a synchronous controller action gets the offloading endpoint
     /// filter. MVC composes an action's endpoint filters before it runs finally conventions, so this cannot wait for one.
@@ -59,13 +64,19 @@ internal static class ControllerOffload
         });
     }
 
-    /// <summary>Called by the finally convention for an MVC endpoint: a controller was handled by <see cref="AddFilter"/>; anything else fails.</summary>
+    /// <summary>
+    /// Called by the finally convention for an MVC endpoint: a sync controller action was handled by <see cref="AddFilter"/>
+    /// (one that was not came from a group's convention, which MVC runs before the action is known) ; anything else fails.
+    /// </summary>
     public static void EnsureOffloadable(EndpointBuilder endpoint, ActionDescriptor action)
     {
         switch (action)
         {
+            case ControllerActionDescriptor controller when OffloadChecks.IsAwaitable(controller.MethodInfo.ReturnType)
+                                                            || endpoint.Metadata.OfType<OffloadedControllerAction>().Any():
+                return; // async, or offloaded by AddFilter
             case ControllerActionDescriptor:
-                return;
+                throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, GroupHoldingControllersMessage, endpoint.DisplayName));
             case PageActionDescriptor:
                 throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, RazorPagesMessage, endpoint.DisplayName));
             default:

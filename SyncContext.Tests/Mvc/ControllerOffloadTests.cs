@@ -146,6 +146,42 @@ public class ControllerOffloadTests
         return $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {response.Headers.Location}\n{text}";
     }
 
+    [Fact]
+    public async Task OffloadSync_on_a_group_holding_controllers_fails_when_the_endpoints_are_built_and_names_the_fix()
+    {
+        await using var app = ControllerApp();
+        app.MapGroup("/api").OffloadSync().MapControllers();
+
+        var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
+
+        failure.Message.ShouldContain("cannot reach the controller action");
+        failure.Message.ShouldContain("group.MapControllers().OffloadSync()");
+    }
+
+    [Fact]
+    public async Task OffloadSync_on_MapControllers_inside_a_group_runs_its_sync_actions_on_the_executor()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        builder.Services.AddControllers()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new AssemblyPart(typeof(SyncController).Assembly)));
+        await using var host = await AlbaHost.For(builder, app => app.MapGroup("/api").OffloadSync().MapControllers().OffloadSync());
+
+        (await host.GetAsJson<Where>("/api/mvc/where")).ShouldNotBeNull().Thread.ShouldBe("SyncContext");
+        (await host.GetAsText("/api/mvc/where-async")).ShouldBe("pool");
+    }
+
+    private static WebApplication ControllerApp()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        builder.Services.AddControllers()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new AssemblyPart(typeof(SyncController).Assembly)));
+        return builder.Build();
+    }
+
     private static Task<IAlbaHost> StartAsync(bool offload)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
