@@ -33,8 +33,13 @@ public partial class ShutdownTests(ITestOutputHelper output)
         });
         await using var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
+
+        // Nothing finishes before every request has arrived: on a cold process the 16 connections can take longer to arrive
+        // than the first items take to run, and the count below would never see all 16 at once.
+        using var arrived = new ManualResetEventSlim();
         app.MapGet("/slow", () =>
         {
+            arrived.Wait(TestHosts.HangGuard);
             Thread.Sleep(500);
             return "finished";
         }).OffloadSync();
@@ -46,6 +51,7 @@ public partial class ShutdownTests(ITestOutputHelper output)
         var clients = Enumerable.Range(0, Clients).Select(_ => new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) }).ToList();
         var requests = clients.Select(CallAsync).ToList();
         await TestHosts.WaitUntilAsync(() => executor.RunningCount + executor.QueueLength == Clients, "every request to reach the executor");
+        arrived.Set();
 
         await app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var outcomes = await Task.WhenAll(requests).WaitAsync(TestHosts.HangGuard);
