@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -59,7 +60,7 @@ internal static class ControllerOffload
         endpoint.FilterFactories.Add((_, next) =>
         {
             // Composed once every ordinary convention ran, so the executor is the one the final metadata names.
-            var runtime = OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName);
+            var runtime = OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName, (endpoint as RouteEndpointBuilder)?.RoutePattern);
             return invocation => marker.InvokeAsync(runtime, invocation, next);
         });
     }

@@ -101,7 +101,7 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
     private RouteEndpoint Offload(Endpoint endpoint)
     {
         var route = (RouteEndpoint)endpoint;
-        var runtime = OffloadRuntime.From(_services, route.Metadata, route.DisplayName);
+        var runtime = OffloadRuntime.From(_services, route.Metadata, route.DisplayName, route.RoutePattern);
         var offloaded = EndpointOnExecutor.Wrap(route.RequestDelegate!, runtime, route.Metadata);
         return new RouteEndpoint(offloaded, route.RoutePattern, route.Order, route.Metadata, route.DisplayName);
     }

@@ -65,11 +65,6 @@ internal static class EndpointOnExecutor
 
     private sealed record Offload(RequestDelegate Inner, OffloadRuntime Runtime, ExecutorSynchronizationContext Synchronization, bool ReadsBody)
     {
-        private string? _route;
-
-        /// <summary>Gets the endpoint's route template for the executor's telemetry, once a request has been offloaded.</summary>
-        public string? Route => EndpointRoute.Tag(_route);
-
         public Task RunAsync(HttpContext context)
             => ReadsBody && HasBody(context.Request) ? BufferThenRunAsync(context) : Queue(context);
 
@@ -84,7 +79,6 @@ internal static class EndpointOnExecutor
 
         private Task Queue(HttpContext context)
         {
-            _route ??= EndpointRoute.Of(context);
             return Runtime.Executor.TryRunUnsafe(s_begin, new EndpointRun(this, context), context.RequestAborted, out var started)
                 ? started.Unwrap()
                 : Task.FromException(OffloadRuntime.Rejection);
@@ -98,7 +92,7 @@ internal static class EndpointOnExecutor
         public object WorkKey => Offload;
 
         /// <summary>Gets the endpoint's route template, for <c>http.route</c>.</summary>
-        public string? Route => Offload.Route;
+        public string? Route => Offload.Runtime.Route;
 
         public Task Start()
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SyncContext.AspNetCore.Execution;
@@ -15,7 +16,11 @@ namespace SyncContext.AspNetCore.Routing;
 /// </param>
 /// <param name="AllowSynchronousIO"><see cref="SyncContextOptions.AllowSynchronousIO"/>.</param>
 /// <param name="Rejections">How a rejected request is answered.</param>
-internal sealed record OffloadRuntime(SyncExecutor Executor, IHttpContextAccessor HttpContexts, bool AllowSynchronousIO, RejectionAnswer Rejections)
+/// <param name="Route">
+/// The endpoint's route template, <c>http.route</c> on the executor's instruments and activities, or <see langword="null"/>
+/// for none: known when the endpoint is built, so no request reads it.
+/// </param>
+internal sealed record OffloadRuntime(SyncExecutor Executor, IHttpContextAccessor HttpContexts, bool AllowSynchronousIO, RejectionAnswer Rejections, string? Route)
 {
     /// <summary>
     /// What a rejected offloaded handler fails with. <see cref="SyncExecutor.TryRunUnsafe{TResult}"/> does not say
@@ -33,7 +38,8 @@ internal sealed record OffloadRuntime(SyncExecutor Executor, IHttpContextAccesso
     /// <param name="services">The application's services.</param>
     /// <param name="metadata">The endpoint's metadata, or <see langword="null"/> for the default executor.</param>
     /// <param name="endpoint">The endpoint's display name, for the message of an unknown executor.</param>
-    public static OffloadRuntime From(IServiceProvider services, IEnumerable<object>? metadata = null, string? endpoint = null)
+    /// <param name="route">The endpoint's route pattern, or <see langword="null"/> for an endpoint without one.</param>
+    public static OffloadRuntime From(IServiceProvider services, IEnumerable<object>? metadata = null, string? endpoint = null, RoutePattern? route = null)
     {
         var executors = services.GetService<SyncExecutors>() ?? throw new InvalidOperationException(OffloadChecks.MissingRegistrationMessage);
         var executor = executors.Get(ExecutorNameOf(metadata), endpoint);
@@ -42,7 +48,8 @@ internal sealed record OffloadRuntime(SyncExecutor Executor, IHttpContextAccesso
             executor,
             services.GetRequiredService<IHttpContextAccessor>(),
             services.GetRequiredService<IOptionsMonitor<SyncContextOptions>>().Get(optionsName).AllowSynchronousIO,
-            services.GetRequiredService<RejectionAnswer>());
+            services.GetRequiredService<RejectionAnswer>(),
+            string.IsNullOrEmpty(route?.RawText) ? null : route.RawText);
     }
 
     /// <summary>Fails, naming the registered executors, when the endpoint's metadata asks for an executor that does not exist.</summary>

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,7 +70,7 @@ internal static class OffloadedRequestDelegate
 
         var services = options.ServiceProvider ?? options.EndpointBuilder?.ApplicationServices
             ?? throw new InvalidOperationException(OffloadChecks.MissingRegistrationMessage);
-        var runtime = OffloadRuntime.From(services, options.EndpointBuilder?.Metadata, options.EndpointBuilder?.DisplayName);
+        var runtime = OffloadRuntime.From(services, options.EndpointBuilder?.Metadata, options.EndpointBuilder?.DisplayName, (options.EndpointBuilder as RouteEndpointBuilder)?.RoutePattern);
         if (options.EndpointBuilder is { } endpoint)
         {
             MarkDecided(endpoint);

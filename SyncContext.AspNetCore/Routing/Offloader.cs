@@ -34,23 +34,12 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
 
     private static readonly Func<object?, TResult> s_run = static state => ((OffloadedCall<TResult>)state!).Run();
 
-    private string? _route;
-
     internal OffloadRuntime Runtime { get; } = runtime;
-
-    /// <summary>Gets the endpoint's route template for the executor's telemetry, once a request has been offloaded.</summary>
-    internal string? Route => EndpointRoute.Tag(_route);
 
     /// <summary>Queues <paramref name="call"/> on the executor; a request already aborted never runs it.</summary>
     protected Task<TResult> Offload(OffloadedCall<TResult> call)
     {
-        var context = Runtime.HttpContexts.HttpContext;
-        if (_route is null && context is not null)
-        {
-            _route = EndpointRoute.Of(context); // once per endpoint: a field check on every later request
-        }
-
-        var token = context?.RequestAborted ?? default;
+        var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
         return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : s_rejected;
     }
 }
@@ -63,7 +52,7 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : IKeye
     public object WorkKey => owner;
 
     /// <summary>Gets the endpoint's route template, for <c>http.route</c>.</summary>
-    public string? Route => owner.Route;
+    public string? Route => owner.Runtime.Route;
 
     /// <summary>Runs on the worker, inside the request's execution context.</summary>
     public TResult Run()

@@ -59,7 +59,7 @@ internal static class RuntimeOffload
         }
 
         OffloadChecks.EnsureRegistered(endpoint.ApplicationServices);
-        endpoint.RequestDelegate = EndpointOnExecutor.Wrap(requestDelegate, OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName), endpoint.Metadata);
+        endpoint.RequestDelegate = EndpointOnExecutor.Wrap(requestDelegate, OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName, (endpoint as RouteEndpointBuilder)?.RoutePattern), endpoint.Metadata);
         OffloadedRequestDelegate.MarkDecided(endpoint);
     }
 
