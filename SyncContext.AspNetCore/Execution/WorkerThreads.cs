@@ -63,6 +63,9 @@ internal sealed class WorkerThreads
     private long _completedWallTicks; // the completed items' wall time, added before _completed counts them
     private long _nextObservation;
     private int _observing;
+    private long _lastCompletedAt = Stopwatch.GetTimestamp(); // when a worker last finished an item, for WorkPace
+    private Timer? _askAgain; // asks the sizing policy again when it held back a thread for items expected to be taken soon
+    private int _askAgainArmed;
 
     public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, CpuBudgetGate budget, QueueWaitPolicy waits, ExecutorTelemetry telemetry, int spinCount, string name, ILogger logger)
     {
@@ -139,10 +142,81 @@ internal sealed class WorkerThreads
         }
 
         // Waking one worker is the spinner's or the semaphore's job; a new thread is needed only when more
-        // items wait than there are workers free to take them.
-        if (_sizing.ShouldStartThread(Volatile.Read(ref _threads), Waiting, Volatile.Read(ref _idle)))
+        // items wait than there are workers free to take them, and they would wait long for the busy ones.
+        StartThreadIfNeeded();
+    }
+
+    /// <summary>Starts one thread when the sizing policy says the waiting items need it; asks again later when it says "soon".</summary>
+    private void StartThreadIfNeeded()
+    {
+        var threads = Volatile.Read(ref _threads);
+        var waiting = Waiting;
+        var idle = Volatile.Read(ref _idle);
+        if (_sizing.ShouldStartThread(threads, waiting, idle, Pace))
         {
             TryStartWorker(force: false);
+        }
+        else if (_sizing.ShouldAskAgain(threads, waiting, idle))
+        {
+            AskAgainLater();
+        }
+    }
+
+    /// <summary>How fast the busy workers get through their items now.</summary>
+    private WorkPace Pace
+        => new(_waits.MeanRunTime, Stopwatch.GetElapsedTime(Volatile.Read(ref _lastCompletedAt)), Volatile.Read(ref _running));
+
+    /// <summary>
+    /// Items wait with every worker busy, and the busy ones were expected to take them soon: if they have not after
+    /// <see cref="WorkPace.StartAfter"/> (every worker blocked, nothing arriving or finishing that would ask),
+    /// the threads they need start then. One timer, armed at most once at a time.
+    /// </summary>
+    private void AskAgainLater()
+    {
+        if (Interlocked.Exchange(ref _askAgainArmed, 1) != 0 || !_admission.IsAccepting)
+        {
+            return;
+        }
+
+        var timer = Volatile.Read(ref _askAgain);
+        if (timer is null)
+        {
+            var created = new Timer(static state => ((WorkerThreads)state!).AskAgain(), this, Timeout.Infinite, Timeout.Infinite);
+            timer = Interlocked.CompareExchange(ref _askAgain, created, null) ?? created;
+            if (!ReferenceEquals(timer, created))
+            {
+                created.Dispose();
+            }
+        }
+
+        timer.Change(WorkPace.StartAfter, Timeout.InfiniteTimeSpan);
+    }
+
+    private void AskAgain()
+    {
+        Volatile.Write(ref _askAgainArmed, 0);
+        if (!_admission.IsAccepting)
+        {
+            return;
+        }
+
+        var threads = Volatile.Read(ref _threads);
+        var waiting = Waiting;
+        var idle = Volatile.Read(ref _idle);
+        if (!_sizing.ShouldStartThread(threads, waiting, idle, Pace))
+        {
+            if (_sizing.ShouldAskAgain(threads, waiting, idle))
+            {
+                AskAgainLater();
+            }
+
+            return;
+        }
+
+        // The backlog has waited for the busy workers long enough: it gets its threads now, as when the limit rises.
+        var start = Math.Min(waiting - idle, _sizing.ThreadLimit - threads);
+        for (var i = 0; i < start && TryStartWorker(force: false); i++)
+        {
         }
     }
 
@@ -266,9 +340,9 @@ internal sealed class WorkerThreads
 
                     // An item queued while this worker was timing out counted it as idle and started no thread;
                     // now that it no longer counts, make sure that item gets a worker.
-                    if (retired && !_queue.IsEmpty && _sizing.ShouldStartThread(Volatile.Read(ref _threads), Waiting, Volatile.Read(ref _idle)))
+                    if (retired && !_queue.IsEmpty)
                     {
-                        TryStartWorker(force: false);
+                        StartThreadIfNeeded();
                     }
 
                     return;
@@ -304,6 +378,7 @@ internal sealed class WorkerThreads
             var left = retired ? Volatile.Read(ref _threads) : Interlocked.Decrement(ref _threads);
             if (left == 0 && !_admission.IsAccepting)
             {
+                _askAgain?.Dispose();
                 _allWorkersExited.TrySetResult();
             }
         }
@@ -341,10 +416,8 @@ internal sealed class WorkerThreads
             var ended = Stopwatch.GetTimestamp();
             var wall = Stopwatch.GetElapsedTime(started, ended);
             var ranFor = _clockIsStopwatch ? wall : _telemetry.Clock.GetElapsedTime(takenOnClock);
-            if (_waits.IsBounded)
-            {
-                _waits.RecordRunTime(ranFor);
-            }
+            _waits.RecordRunTime(ranFor); // also the sizing policy's pace, bounded queue time or not
+            Volatile.Write(ref _lastCompletedAt, ended);
 
             _telemetry.Ran(task, ranFor);
             released = measured && clock.TryRead(out var cpuAfter, out var runnableAfter)
@@ -375,7 +448,7 @@ internal sealed class WorkerThreads
         ObserveIfDue();
 
         // A worker that gave back a CPU slot looks at the held items before anything else, so it never retires here.
-        return !cpuSlot && TryRetireAboveLimit();
+        return !cpuSlot && TryRetireAfterItem();
     }
 
     /// <summary>
@@ -441,12 +514,12 @@ internal sealed class WorkerThreads
         }
     }
 
-    /// <summary>Retires this worker when the thread limit came down below the threads alive.</summary>
-    private bool TryRetireAboveLimit()
+    /// <summary>Retires this worker when the thread limit came down below the threads alive, or short work does not need it.</summary>
+    private bool TryRetireAfterItem()
     {
         var threads = Volatile.Read(ref _threads);
         if (threads > _sizing.MinThreads
-            && _sizing.ShouldRetireAfterItem(threads)
+            && _sizing.ShouldRetireAfterItem(threads, Math.Max(0, Waiting - Volatile.Read(ref _idle)), Pace)
             && Interlocked.CompareExchange(ref _threads, threads - 1, threads) == threads)
         {
             Log.WorkerRetired(_logger, Thread.CurrentThread.Name, threads - 1);

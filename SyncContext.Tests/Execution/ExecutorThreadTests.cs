@@ -77,4 +77,27 @@ public class ExecutorThreadTests
             Thread.SpinWait(i % 200 * 50);
         }
     }
+
+    [Fact]
+    public async Task Blocked_workers_get_threads_for_waiting_items_even_after_short_work_and_with_nothing_arriving()
+    {
+        // Short items teach the executor that its work finishes in microseconds, so threads beyond the eager ones are
+        // held back when items queue. Then every worker blocks and the rest of a burst waits with nothing arriving or
+        // finishing that would ask again: the executor must notice on its own (the ask-again timer and the stall rule)
+        // and start the threads, or these items would wait for the blocked ones.
+        var eager = 2 * Environment.ProcessorCount;
+        var blocked = eager + 4;
+        using var executor = ExecutorFactory.Create(maxThreads: blocked + 4);
+        for (var i = 0; i < 2_000; i++)
+        {
+            await executor.RunAsync(() => { });
+        }
+
+        using var gate = new ManualResetEventSlim();
+        var burst = Enumerable.Range(0, blocked).Select(_ => executor.RunAsync(() => gate.Wait(TestHosts.HangGuard))).ToList();
+
+        await TestHosts.WaitUntilAsync(() => executor.RunningCount == blocked, $"all {blocked} blocking items to run at once");
+        gate.Set();
+        await Task.WhenAll(burst).WaitAsync(TestHosts.HangGuard);
+    }
 }
