@@ -31,10 +31,10 @@ public sealed class WorkRejectedException : Exception
         Reason = reason;
     }
 
-    /// <summary>Creates the exception with the executor's estimate of when a retry could be admitted.</summary>
+    /// <summary>Creates the exception with when a retry could be admitted.</summary>
     /// <param name="reason">Why the work was rejected.</param>
     /// <param name="message">The message.</param>
-    /// <param name="retryAfter">How long the work already queued is predicted to take to drain.</param>
+    /// <param name="retryAfter">How long the caller should wait before it retries.</param>
     public WorkRejectedException(WorkRejectionReason reason, string message, TimeSpan retryAfter)
         : this(reason, message)
     {
@@ -45,9 +45,10 @@ public sealed class WorkRejectedException : Exception
     public WorkRejectionReason Reason { get; }
 
     /// <summary>
-    /// Gets how long the executor predicts its queue takes to drain, for a rejection it could estimate
-    /// (<see cref="WorkRejectionReason.QueueTimeout"/>), or <see langword="null"/>. The HTTP layer sends it as
-    /// <c>Retry-After</c>, in whole seconds rounded up and never below the configured value.
+    /// Gets how long the caller should wait before it retries, or <see langword="null"/> when not known. An executor's
+    /// rejection always carries it: that executor's configured <c>RetryAfter</c>, or for
+    /// <see cref="WorkRejectionReason.QueueTimeout"/> its predicted drain time when longer. The HTTP layer sends it as
+    /// <c>Retry-After</c>, in whole seconds rounded up (the default executor's configured value when it is absent).
     /// </summary>
     public TimeSpan? RetryAfter { get; }
 }

@@ -114,7 +114,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
             if (!_executor.TryRunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception, _allowSynchronousIO), context.RequestAborted, out var task))
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
-                _rejections.TryAnswer(context, OffloadRuntime.Rejection);
+                _rejections.TryAnswer(context, _executor.Refusal);
                 return ExceptionResult.Handled;
             }
 

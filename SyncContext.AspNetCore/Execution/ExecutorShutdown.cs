@@ -54,7 +54,7 @@ internal sealed class ExecutorShutdown
         var abandoned = 0;
         while (_workers.TryTakeQueued(out var task))
         {
-            var rejection = new WorkRejectedException(WorkRejectionReason.Stopping, "The SyncContext executor stopped before this work started: the host's shutdown timeout ran out while it was queued.");
+            var rejection = _admission.Stopped("The SyncContext executor stopped before this work started: the host's shutdown timeout ran out while it was queued.");
             if (_executor.ExecuteRejected(task, rejection))
             {
                 abandoned++;

@@ -73,7 +73,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         var clock = timeProvider ?? TimeProvider.System;
         var telemetry = new ExecutorTelemetry(name, metrics, clock);
         var waits = new QueueWaitPolicy(value.MaxQueueTime, clock);
-        _admission = new WorkAdmission(value.QueueLimit, threads.Max, prefix, log, telemetry, waits);
+        _admission = new WorkAdmission(value.QueueLimit, threads.Max, prefix, log, telemetry, waits, value.RetryAfter);
         _budget = new CpuBudgetGate(new CpuBudgetPolicy(value.CpuBudget, Environment.ProcessorCount, value.CpuBudgetWorkConserving));
         _workers = new WorkerThreads(this, _admission, new ThreadSizingPolicy(threads.Min, threads.Max, threads.IdleTimeout), _budget, waits, telemetry, value.SpinCount, prefix, log);
         _shutdown = new ExecutorShutdown(this, _admission, _workers, prefix, log);
@@ -89,6 +89,12 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// the <c>synccontext.executor.name</c> tag of its instruments.
     /// </summary>
     internal string Name { get; }
+
+    /// <summary>
+    /// Gets the shared exception that the callers of <see cref="TryRunUnsafe{TResult}"/> fail with when it refuses
+    /// their work, with this executor's <see cref="SyncContextOptions.RetryAfter"/>.
+    /// </summary>
+    internal WorkRejectedException Refusal => _admission.Refusal;
 
     /// <summary>Gets whether all the executor's work runs on its one thread (<see cref="SyncContextOptions.ThreadAffinity"/>).</summary>
     internal bool HasThreadAffinity => _threadAffinity;

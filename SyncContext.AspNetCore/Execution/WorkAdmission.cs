@@ -21,6 +21,7 @@ internal sealed class WorkAdmission
     private readonly ILogger _logger;
     private readonly ExecutorTelemetry _telemetry;
     private readonly QueueWaitPolicy _waits;
+    private readonly TimeSpan _retryAfter;
     private WorkRejectedException? _lastPredictedRejection;
 
     private long _lastRejectionLog = Environment.TickCount64 - 1000;
@@ -29,7 +30,15 @@ internal sealed class WorkAdmission
     private volatile int _state;
     private volatile bool _shutdownBegun;
 
-    public WorkAdmission(int queueLimit, int maxThreads, string name, ILogger logger, ExecutorTelemetry telemetry, QueueWaitPolicy waits)
+    /// <summary>Creates the admission of one executor.</summary>
+    /// <param name="queueLimit">The most items that may wait beyond the free workers.</param>
+    /// <param name="maxThreads">The most workers.</param>
+    /// <param name="name">The executor's name in messages.</param>
+    /// <param name="logger">Where rejections are logged.</param>
+    /// <param name="telemetry">Where rejections are counted.</param>
+    /// <param name="waits">The queue-time policy.</param>
+    /// <param name="retryAfter">The executor's <see cref="SyncContextOptions.RetryAfter"/>: every rejection carries it, or a longer predicted wait.</param>
+    public WorkAdmission(int queueLimit, int maxThreads, string name, ILogger logger, ExecutorTelemetry telemetry, QueueWaitPolicy waits, TimeSpan retryAfter)
     {
         _queueLimit = queueLimit;
         _maxThreads = maxThreads;
@@ -37,7 +46,19 @@ internal sealed class WorkAdmission
         _logger = logger;
         _telemetry = telemetry;
         _waits = waits;
+        _retryAfter = retryAfter;
+        Refusal = new(
+            WorkRejectionReason.QueueFull,
+            $"The SyncContext executor '{name}' rejected the work: its queue is at its limit, or it is stopping. An HTTP request is answered with 503 and Retry-After.",
+            retryAfter);
     }
+
+    /// <summary>
+    /// Gets the one exception the callers that do not ask why (an offloaded handler, a stream step) fail with when this
+    /// executor refuses their work: shared, so that shedding load allocates nothing; it carries this executor's
+    /// <see cref="SyncContextOptions.RetryAfter"/>.
+    /// </summary>
+    public WorkRejectedException Refusal { get; }
 
     /// <summary>Gets the most items that may wait beyond the free workers.</summary>
     public int QueueLimit => _queueLimit;
@@ -123,10 +144,13 @@ internal sealed class WorkAdmission
     /// <summary>The exception a rejected caller gets.</summary>
     public WorkRejectedException Rejection(Admission admission) => admission.Reason switch
     {
-        WorkRejectionReason.QueueFull => new(admission.Reason, $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load."),
+        WorkRejectionReason.QueueFull => new(admission.Reason, $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load.", _retryAfter),
         WorkRejectionReason.QueueTimeout => PredictedTooLong(admission.PredictedWait),
-        _ => new(admission.Reason, $"The SyncContext executor '{_name}' rejected the work: it is stopping."),
+        _ => Stopped($"The SyncContext executor '{_name}' rejected the work: it is stopping."),
     };
+
+    /// <summary>The exception of work refused or abandoned because the executor is stopping, with this executor's <c>Retry-After</c>.</summary>
+    public WorkRejectedException Stopped(string message) => new(WorkRejectionReason.Stopping, message, _retryAfter);
 
     /// <summary>
     /// The exception an internal caller's task fails with when the predicted wait was too long: the last one again
@@ -135,7 +159,7 @@ internal sealed class WorkAdmission
     public WorkRejectedException SharedRejection(Admission admission)
     {
         var last = Volatile.Read(ref _lastPredictedRejection);
-        if (last is not null && WholeSeconds(last.RetryAfter!.Value) == WholeSeconds(admission.PredictedWait))
+        if (last is not null && WholeSeconds(last.RetryAfter!.Value) == WholeSeconds(RetryAfterOf(admission.PredictedWait)))
         {
             return last;
         }
@@ -155,7 +179,7 @@ internal sealed class WorkAdmission
         return new(
             WorkRejectionReason.QueueTimeout,
             $"The SyncContext executor '{_name}' did not run the work: it waited {waited.TotalMilliseconds:F0} ms in the queue, longer than SyncContextOptions.MaxQueueTime ({maxQueueTime.TotalMilliseconds:F0} ms).",
-            drain);
+            RetryAfterOf(drain));
     }
 
     private static long WholeSeconds(TimeSpan wait) => (long)Math.Ceiling(wait.TotalSeconds);
@@ -164,7 +188,10 @@ internal sealed class WorkAdmission
         => new(
             WorkRejectionReason.QueueTimeout,
             $"The SyncContext executor '{_name}' rejected the work: its predicted wait in the queue, about {WholeSeconds(predicted)} s, exceeds SyncContextOptions.MaxQueueTime ({_waits.MaxQueueTime.TotalMilliseconds:F0} ms).",
-            predicted);
+            RetryAfterOf(predicted));
+
+    /// <summary>When a refused caller should retry: the predicted drain time, never less than the executor's <c>RetryAfter</c>.</summary>
+    private TimeSpan RetryAfterOf(TimeSpan predicted) => predicted > _retryAfter ? predicted : _retryAfter;
 
     /// <summary>Counts a rejection, and logs at most one warning a second however hard the load sheds.</summary>
     private Admission Reject(WorkRejectionReason reason, TimeSpan predictedWait = default)

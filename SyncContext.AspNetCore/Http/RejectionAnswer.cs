@@ -15,22 +15,17 @@ namespace SyncContext.AspNetCore.Http;
 internal sealed class RejectionAnswer
 {
     private readonly string _retryAfter;
-    private readonly long _retryAfterSeconds;
 
-    public RejectionAnswer(IOptions<SyncContextOptions> options)
-    {
-        _retryAfter = ServiceUnavailable.RetryAfter(options.Value);
-        _retryAfterSeconds = long.Parse(_retryAfter, System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public RejectionAnswer(IOptions<SyncContextOptions> options) => _retryAfter = ServiceUnavailable.RetryAfter(options.Value);
 
     /// <summary>Gets whether <paramref name="exception"/> is a rejection this request can still be answered for.</summary>
     public static bool Applies(HttpContext context, Exception? exception)
         => exception is WorkRejectedException && !context.Response.HasStarted;
 
     /// <summary>
-    /// Answers the request with <c>503</c> and <c>Retry-After</c> if <see cref="Applies"/>: the configured
-    /// <see cref="SyncContextOptions.RetryAfter"/>, or the executor's predicted wait when the rejection carries one
-    /// (<see cref="WorkRejectedException.RetryAfter"/>) and it is longer.
+    /// Answers the request with <c>503</c> and <c>Retry-After</c> if <see cref="Applies"/>: the one the rejection carries
+    /// (<see cref="WorkRejectedException.RetryAfter"/>: the rejecting executor's own <see cref="SyncContextOptions.RetryAfter"/>,
+    /// or its longer predicted wait), or, for a rejection made elsewhere without one, the default executor's.
     /// </summary>
     /// <returns>Whether the request was answered.</returns>
     public bool TryAnswer(HttpContext context, Exception? exception)
@@ -44,8 +39,8 @@ internal sealed class RejectionAnswer
         context.Response.ContentType = null;
 
         // A status-code result only sets the status, so it completes synchronously.
-        var retryAfter = ((WorkRejectedException)exception!).RetryAfter is { } predicted
-            ? ServiceUnavailable.RetryAfter(predicted, _retryAfterSeconds)
+        var retryAfter = ((WorkRejectedException)exception!).RetryAfter is { } carried
+            ? ServiceUnavailable.RetryAfter(carried)
             : _retryAfter;
         var written = ServiceUnavailable.Answer(context, retryAfter).ExecuteAsync(context);
         written.GetAwaiter().GetResult();

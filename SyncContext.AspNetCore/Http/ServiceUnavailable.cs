@@ -17,13 +17,12 @@ internal static class ServiceUnavailable
         => ((long)Math.Ceiling(options.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The <c>Retry-After</c> value for a rejection that predicted how long the queue takes to drain: that wait in whole
-    /// seconds rounded up, and never less than the configured <paramref name="floor"/> (a client told to retry at once
-    /// would meet the same queue).
+    /// The <c>Retry-After</c> value of a rejection that says when to retry (<see cref="WorkRejectedException.RetryAfter"/>):
+    /// that wait in whole seconds rounded up.
     /// </summary>
-    public static string RetryAfter(TimeSpan predicted, long floor)
+    public static string RetryAfter(TimeSpan retryAfter)
     {
-        var seconds = Math.Max(floor, (long)Math.Ceiling(Math.Min(predicted.TotalSeconds, int.MaxValue)));
+        var seconds = Math.Max(0, (long)Math.Ceiling(Math.Min(retryAfter.TotalSeconds, int.MaxValue)));
         return seconds < s_seconds.Length
             ? s_seconds[seconds] ??= seconds.ToString(CultureInfo.InvariantCulture)
             : seconds.ToString(CultureInfo.InvariantCulture);

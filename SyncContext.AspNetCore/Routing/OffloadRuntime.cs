@@ -23,14 +23,6 @@ namespace SyncContext.AspNetCore.Routing;
 internal sealed record OffloadRuntime(SyncExecutor Executor, IHttpContextAccessor HttpContexts, bool AllowSynchronousIO, RejectionAnswer Rejections, string? Route)
 {
     /// <summary>
-    /// What a rejected offloaded handler fails with. <see cref="SyncExecutor.TryRunUnsafe{TResult}"/> does not say
-    /// why it refused, and the answer (503) is the same either way; a full queue is by far the likelier cause.
-    /// </summary>
-    public static readonly WorkRejectedException Rejection = new(
-        WorkRejectionReason.QueueFull,
-        "The SyncContext executor rejected the handler: its queue is at its limit, or it is stopping. The request was answered with 503 and Retry-After.");
-
-    /// <summary>
     /// Resolves the runtime of an endpoint from the application's services: the executor its metadata names
     /// (<see cref="Microsoft.AspNetCore.Builder.ExecuteOnAttribute"/>, the last one), or the default one. Fails naming
     /// <c>AddSyncContext()</c> when SyncContext is not registered, and naming the registered executors when the name is unknown.

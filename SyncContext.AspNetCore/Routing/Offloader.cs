@@ -28,11 +28,11 @@ namespace SyncContext.AspNetCore.Routing;
 /// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/> for a <see langword="void"/> one.</typeparam>
 internal abstract class Offloader<TResult>(OffloadRuntime runtime)
 {
-    // The exception is shared: nothing reads its stack (the endpoint answers it before user middleware sees it),
-    // and shedding load must stay as cheap as the executor's own allocation-free rejection.
-    private static readonly Task<TResult> s_rejected = Task.FromException<TResult>(OffloadRuntime.Rejection);
-
     private static readonly Func<object?, TResult> s_run = static state => ((OffloadedCall<TResult>)state!).Run();
+
+    // The exception is the executor's shared one: nothing reads its stack (the endpoint answers it before user
+    // middleware sees it), and shedding load must stay as cheap as the executor's own allocation-free rejection.
+    private readonly Task<TResult> _rejected = Task.FromException<TResult>(runtime.Executor.Refusal);
 
     internal OffloadRuntime Runtime { get; } = runtime;
 
@@ -40,7 +40,7 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
     protected Task<TResult> Offload(OffloadedCall<TResult> call)
     {
         var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
-        return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : s_rejected;
+        return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : _rejected;
     }
 }
 

@@ -208,6 +208,52 @@ public class NamedExecutorTests
     }
 
     [Fact]
+    public async Task A_saturated_named_executor_answers_with_its_own_Retry_After_on_every_path()
+    {
+        using var gate = new ManualResetEventSlim();
+        using var started = new ManualResetEventSlim();
+        await using var host = await StartAsync(
+            app =>
+            {
+                app.MapGet("/legacy", () =>
+                {
+                    started.Set();
+                    gate.Wait(TestHosts.HangGuard);
+                    return "held";
+                }).OffloadSync(LegacyDb);
+                app.MapGet("/legacy-quick", () => "quick").OffloadSync(LegacyDb);
+                app.MapGet("/legacy-async", async ([FromKeyedServices(LegacyDb)] IRunSync legacy) => await legacy.RunAsync(() => "ran"));
+                app.MapGet("/default-full", () => "never").OffloadSync();
+            },
+            legacyDb: o =>
+            {
+                o.MaxThreads = 1;
+                o.QueueLimit = 0;
+                o.RetryAfter = TimeSpan.FromSeconds(7);
+            },
+            services: builder => builder.Services.Configure<SyncContextOptions>(o => o.RetryAfter = TimeSpan.FromSeconds(2)));
+        var client = host.Server.CreateClient();
+
+        var blocked = client.GetAsync("/legacy");
+        await TestHosts.WaitUntilAsync(() => started.IsSet, "the legacy handler to hold legacy-db's one thread");
+        try
+        {
+            foreach (var path in new[] { "/legacy-quick", "/legacy-async" })
+            {
+                var refused = await client.GetAsync(path);
+                refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, path);
+                refused.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(7), $"{path}: legacy-db's RetryAfter, not the default executor's");
+            }
+        }
+        finally
+        {
+            gate.Set();
+        }
+
+        (await blocked.WaitAsync(TestHosts.HangGuard)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_named_executor_is_stopped_with_the_host()
     {
         var host = await StartAsync(_ => { });

@@ -114,7 +114,7 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
 
             return sequence._executor.TryRunUnsafe(s_fill, this, default, out var fill)
                 ? TakeAfterAsync(fill)
-                : ValueTask.FromException<bool>(OffloadRuntime.Rejection);
+                : ValueTask.FromException<bool>(sequence._executor.Refusal);
         }
 
         public async ValueTask DisposeAsync()

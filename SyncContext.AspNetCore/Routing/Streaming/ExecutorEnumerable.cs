@@ -129,7 +129,7 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
             return sequence._executor.TryRunUnsafe(s_fill, this, default, out var fill)
                 ? TakeAfterAsync(fill)
-                : ValueTask.FromException<bool>(OffloadRuntime.Rejection);
+                : ValueTask.FromException<bool>(sequence._executor.Refusal);
         }
 
         public ValueTask DisposeAsync()
