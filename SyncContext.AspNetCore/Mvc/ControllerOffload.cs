@@ -59,7 +59,13 @@ internal static class ControllerOffload
         endpoint.Metadata.Add(marker);
         endpoint.FilterFactories.Add((_, next) =>
         {
-            // Composed once every ordinary convention ran, so the executor is the one the final metadata names.
+            // Composed once every ordinary convention ran, so the executor is the one the final metadata names, and an
+            // opt-out on the action or its controller ([DisableOffloadSync]) or on the endpoint is seen.
+            if (DisableOffloadSyncAttribute.IsIn(endpoint.Metadata))
+            {
+                return next;
+            }
+
             var runtime = OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName, (endpoint as RouteEndpointBuilder)?.RoutePattern);
             return invocation => marker.InvokeAsync(runtime, invocation, next);
         });

@@ -37,6 +37,16 @@ public class ControllerOffloadTests
     }
 
     [Fact]
+    public async Task DisableOffloadSync_on_an_action_or_its_controller_keeps_it_on_the_pool_under_MapControllers_OffloadSync()
+    {
+        await using var host = await StartAsync(offload: true);
+
+        (await host.GetAsText("/mvc/opted-out")).ShouldBe("pool");
+        (await host.GetAsText("/mvc-inline/where")).ShouldBe("pool");
+        (await host.GetAsJson<Where>("/mvc/where")).ShouldNotBeNull().Thread.ShouldBe("SyncContext", "the other actions are still offloaded");
+    }
+
+    [Fact]
     public async Task Without_OffloadSync_the_same_app_runs_the_action_on_the_pool()
     {
         await using var host = await StartAsync(offload: false);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using SyncContext.AspNetCore.Routing;
 
 namespace SyncContext.Tests.Mvc;
 
@@ -47,6 +48,20 @@ public sealed class SyncController(IHttpContextAccessor accessor) : ControllerBa
 
     [HttpGet("throws")]
     public string Throws() => throw new InvalidOperationException("thrown by the action");
+
+    [HttpGet("opted-out")]
+    [DisableOffloadSync]
+    public string OptedOut() => ThreadNames.Of(Thread.CurrentThread);
+}
+
+/// <summary>A controller whose actions all stay on the request thread, whatever offloads the others.</summary>
+[ApiController]
+[Route("mvc-inline")]
+[DisableOffloadSync]
+public sealed class InlineController : ControllerBase
+{
+    [HttpGet("where")]
+    public string WhereAmI() => ThreadNames.Of(Thread.CurrentThread);
 }
 
 /// <summary>Records whether an MVC action filter ran on a thread-pool thread: only the action method moves.</summary>
