@@ -92,7 +92,7 @@ internal sealed class AutomaticOffloadPolicy : MatcherPolicy, IEndpointSelectorP
         => endpoint is RouteEndpoint { RequestDelegate: { } requestDelegate } route
            && route.Metadata.GetMetadata<MethodInfo>() is { } method
            && route.Metadata.GetMetadata<ActionDescriptor>() is null
-           && route.Metadata.GetMetadata<DisableOffloadSyncAttribute>() is null
+           && !DisableOffloadSyncAttribute.IsIn(route.Metadata)
            && !OffloadChecks.IsAwaitable(method.ReturnType)
            && !EndpointOnExecutor.IsWrapped(requestDelegate);
 
