@@ -49,7 +49,7 @@ internal sealed class WorkerThreads
     private readonly QueueWaitPolicy _waits;
     private readonly ExecutorTelemetry _telemetry;
     private readonly bool _clockIsStopwatch;
-    private readonly int _spinCount;
+    private readonly IdleSpinPolicy _spin;
     private readonly string _name;
     private readonly ILogger _logger;
 
@@ -76,7 +76,7 @@ internal sealed class WorkerThreads
         _waits = waits;
         _telemetry = telemetry;
         _clockIsStopwatch = telemetry.Clock == TimeProvider.System;
-        _spinCount = spinCount;
+        _spin = new IdleSpinPolicy(spinCount, Environment.ProcessorCount);
         _name = name;
         _logger = logger;
     }
@@ -104,6 +104,9 @@ internal sealed class WorkerThreads
 
     /// <summary>Gets the queue-time policy, for tests of what it learnt.</summary>
     internal QueueWaitPolicy Waits => _waits;
+
+    /// <summary>Gets the idle workers' spin policy, for tests of what it learnt.</summary>
+    internal IdleSpinPolicy SpinPolicy => _spin;
 
     /// <summary>Gets the profiles of the work seen, for tests.</summary>
     internal WorkProfiles Profiles => _profiles;
@@ -539,10 +542,12 @@ internal sealed class WorkerThreads
         {
             // Spin first: a warm round trip then costs a few microseconds instead of a futex wake. One idle
             // worker spins at a time: a second spinner only takes a core from the thread about to hand it
-            // work, and contends with the first on the semaphore's lock when the item arrives.
-            if (_spinCount > 0
+            // work, and contends with the first on the semaphore's lock when the item arrives. How long it spins
+            // follows whether spins catch items (IdleSpinPolicy); none spins while CPU-bound items fill the budget.
+            var polls = _spin.SpinFor(spinners: 0, cpuBudgetSpent: _budget.RunningCount >= _budget.Policy.Budget);
+            if (polls > 0
                 && Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) == NoSpinner
-                && Spin() is { } woken)
+                && Spin(polls) is { } woken)
             {
                 return woken;
             }
@@ -579,12 +584,13 @@ internal sealed class WorkerThreads
     /// Spins as the one registered spinner until a caller hands it an item or a permit shows up (work queued
     /// while it was busy, or shutdown); <see langword="null"/> when the spin runs out and it should park.
     /// </summary>
-    private Wake? Spin()
+    private Wake? Spin(int polls)
     {
-        for (var i = 0; i < _spinCount; i++)
+        for (var i = 0; i < polls; i++)
         {
             if (Volatile.Read(ref _spinner) == SpinnerHanded)
             {
+                _spin.Caught();
                 return TakeHandedItem();
             }
 
@@ -598,6 +604,7 @@ internal sealed class WorkerThreads
 
                 if (_work.Wait(0))
                 {
+                    _spin.Caught();
                     return _admission.IsAbandoning ? Wake.Exit : Wake.Work;
                 }
 
@@ -611,7 +618,14 @@ internal sealed class WorkerThreads
         }
 
         // A caller may hand over an item up to the moment this worker stands down.
-        return Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded ? TakeHandedItem() : null;
+        if (Interlocked.CompareExchange(ref _spinner, NoSpinner, SpinnerWaiting) == SpinnerHanded)
+        {
+            _spin.Caught();
+            return TakeHandedItem();
+        }
+
+        _spin.RanOut();
+        return null;
     }
 
     /// <summary>Frees the spinner's place; the handed item is in the queue, like one behind a permit.</summary>

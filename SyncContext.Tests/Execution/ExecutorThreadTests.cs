@@ -100,4 +100,19 @@ public class ExecutorThreadTests
         gate.Set();
         await Task.WhenAll(burst).WaitAsync(TestHosts.HangGuard);
     }
+
+    [Fact]
+    public async Task The_idle_spin_shrinks_while_items_arrive_slower_than_it_lasts()
+    {
+        // Items 20 ms apart: every spin of the idle worker runs out (100 polls last about 0.1 ms) and costs a core for
+        // nothing, as for hundreds of workers finishing a blocking call at random moments. The spin halves each time.
+        using var executor = ExecutorFactory.Create(maxThreads: 2, spinCount: 100);
+        for (var i = 0; i < 10; i++)
+        {
+            await executor.RunAsync(() => { }).WaitAsync(TestHosts.HangGuard);
+            await Task.Delay(20);
+        }
+
+        executor.Workers.SpinPolicy.SpinLimit.ShouldBeLessThanOrEqualTo(25, "two catches by chance at most: four halvings of 100");
+    }
 }
