@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The I/O-like case of issue 13 in small: /fast (4 connections) alone, then beside 256 connections on /slow
 # (Thread.Sleep(100), default MaxThreads), with the executor threads' CPU and context switches meanwhile.
-# Usage: benchmarks/io-beside.sh DLL [SECONDS]
+# Usage: benchmarks/io-beside.sh DLL [SECONDS]   (SLOW_ROUTE=/async-slow: the same flood waited asynchronously, the floor)
 dll=$1; secs=${2:-8}
 port=$((20000 + RANDOM % 20000))
 dotnet "$dll" serve --mode synccontext --port "$port" --max-threads 0 --queue-limit 1024 --cpu-iterations 1 --parent $$ >/dev/null &
@@ -10,7 +10,7 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/fast" >/dev/null && break; sleep 0.1; done
 wrk -t1 -c 4 -d 2s "http://127.0.0.1:$port/fast" >/dev/null
 alone=$(wrk -t1 -c 4 -d ${secs}s "http://127.0.0.1:$port/fast" | awk '/Requests\/sec/ {print $2}')
-wrk -t1 -c 256 -d $((secs*2+6))s "http://127.0.0.1:$port/slow" > /tmp/io.slow.$$ &
+wrk -t1 -c 256 -d $((secs*2+6))s "http://127.0.0.1:$port${SLOW_ROUTE:-/slow}" > /tmp/io.slow.$$ &
 sleep 4
 ex() { for t in /proc/$pid/task/*; do c=$(cat $t/comm 2>/dev/null) || continue; [[ $c == SyncContext* ]] || continue; s=$(sed 's/.*) //' $t/stat 2>/dev/null | awk '{print $12+$13}'); v=$(awk '/ctxt_switches/ {s+=$2} END {print s}' $t/status 2>/dev/null); echo "${s:-0} ${v:-0}"; done | awk '{a+=$1; b+=$2; n++} END {print a+0, b+0, n+0}'; }
 read e0 s0 n0 < <(ex); p0=$(sed 's/.*) //' /proc/$pid/stat | awk '{print $12+$13}')

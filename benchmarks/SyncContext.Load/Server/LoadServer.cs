@@ -102,6 +102,14 @@ internal static class LoadServer
 
         app.MapGet("/fast", static () => Task.FromResult("fast"));
 
+        // The floor of the I/O-like case: the same 100 ms per request, waited asynchronously, so no thread blocks at all and
+        // whatever /fast loses beside it is the server's (and the load generator's) cost of the flood's requests themselves.
+        app.MapGet("/async-slow", static async () =>
+        {
+            await Task.Delay(100);
+            return "slow";
+        });
+
         if (mode == ServerMode.TaskRun)
         {
             app.MapGet("/slow", static () => Task.Run(SyncWork.Slow));
