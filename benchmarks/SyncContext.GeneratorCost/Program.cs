@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SyncContext.GeneratorCost;
+
+// Usage: dotnet run -c Release --project benchmarks/SyncContext.GeneratorCost -- [iterations] [--profile] [--baseline GENERATOR.dll]
+// Each iteration runs each generator once, each on a new compilation and a new driver (a cold run, as a build is),
+// rotating which goes first; prints the medians of the driver's per-generator time (what ReportAnalyzer reports).
+// --baseline adds another build of the SyncContext generator (say, main's), loaded on its own, to compare in the same run.
+var iterations = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 30;
+var baselineAt = Array.IndexOf(args, "--baseline");
+const int Warmup = 5;
+const int Endpoints = 500;
+
+var references = BenchApp.References();
+var program = BenchApp.ProgramSource(Endpoints);
+var ours = new Subject(
+    "SyncContext",
+    new SyncContext.AspNetCore.Generator.SyncContextGenerator(),
+    BenchApp.Parse(program, BenchApp.ParseOptions("SyncContext.Generated")),
+    new GlobalOptions(new Dictionary<string, string>()));
+var rdg = new Subject(
+    "RDG",
+    LoadRequestDelegateGenerator(),
+    BenchApp.Parse(program, BenchApp.ParseOptions("Microsoft.AspNetCore.Http.Generated")),
+    new GlobalOptions(new Dictionary<string, string> { ["build_property.EnableRequestDelegateGenerator"] = "true" }));
+
+var subjects = new List<Subject> { ours, rdg };
+if (baselineAt >= 0)
+{
+    subjects.Insert(1, new Subject("baseline", LoadBaseline(args[baselineAt + 1]), ours.Trees, new GlobalOptions([])));
+}
+
+Console.WriteLine($"Roslyn {typeof(CSharpCompilation).Assembly.GetName().Version}, {Endpoints} endpoints, {references.Length} references, {Warmup} warm-up + {iterations} iterations");
+var outputs = new Dictionary<string, string>();
+foreach (var subject in subjects)
+{
+    var check = subject.Run(references);
+    outputs[subject.Name] = check.Output;
+    Console.WriteLine($"  {subject.Name}: {check.GeneratedSources} generated file(s), {check.GeneratedLength / 1024} KiB, {check.Diagnostics} diagnostic(s)");
+}
+
+if (outputs.TryGetValue("baseline", out var baselineOutput))
+{
+    Console.WriteLine($"  SyncContext output (sources and diagnostics) {(baselineOutput == outputs["SyncContext"] ? "is the same as" : "DIFFERS FROM")} the baseline's");
+}
+
+if (args.Contains("--profile"))
+{
+    Profile.Run(ours, references);
+    return;
+}
+
+for (var i = 0; i < Warmup + iterations; i++)
+{
+    for (var j = 0; j < subjects.Count; j++)
+    {
+        var subject = subjects[(i + j) % subjects.Count];
+        var result = subject.Run(references);
+        if (i >= Warmup)
+        {
+            subject.Generator.Add(result.GeneratorMilliseconds);
+            subject.Wall.Add(result.WallMilliseconds);
+        }
+    }
+}
+
+foreach (var subject in subjects)
+{
+    Console.WriteLine($"{subject.Name,-12} generator time median {Median(subject.Generator),7:F1} ms (p25 {Percentile(subject.Generator, 0.25):F1}, p75 {Percentile(subject.Generator, 0.75):F1}); RunGenerators wall median {Median(subject.Wall):F1} ms");
+}
+
+foreach (var subject in subjects.Where(subject => subject != rdg))
+{
+    Console.WriteLine($"ratio {subject.Name}/RDG (medians of generator time): {Median(subject.Generator) / Median(rdg.Generator):F2}");
+}
+
+static double Median(List<double> values) => Percentile(values, 0.5);
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToList();
+    var position = p * (sorted.Count - 1);
+    var low = (int)Math.Floor(position);
+    var high = (int)Math.Ceiling(position);
+    return sorted[low] + ((sorted[high] - sorted[low]) * (position - low));
+}
+
+static IIncrementalGenerator LoadRequestDelegateGenerator()
+{
+    var path = Path.Combine(BenchApp.PackDirectory("Microsoft.AspNetCore.App.Ref"), "analyzers", "dotnet", "cs", "Microsoft.AspNetCore.Http.RequestDelegateGenerator.dll");
+    var assembly = System.Reflection.Assembly.LoadFrom(path);
+    var type = assembly.GetType("Microsoft.AspNetCore.Http.RequestDelegateGenerator.RequestDelegateGenerator", throwOnError: true)!;
+    return (IIncrementalGenerator)Activator.CreateInstance(type)!;
+}
+
+static IIncrementalGenerator LoadBaseline(string path)
+{
+    // Its own load context: the same assembly name as the generator this project references. Roslyn comes from the default context.
+    var context = new System.Runtime.Loader.AssemblyLoadContext("baseline");
+    var assembly = context.LoadFromAssemblyPath(Path.GetFullPath(path));
+    return (IIncrementalGenerator)Activator.CreateInstance(assembly.GetType("SyncContext.AspNetCore.Generator.SyncContextGenerator", throwOnError: true)!)!;
+}
+
+/// <summary>One generator, the trees it is given (parse options differ by interceptor namespace), and its timings.</summary>
+internal sealed class Subject(string name, IIncrementalGenerator generator, ImmutableArray<SyntaxTree> trees, AnalyzerConfigOptions globalOptions)
+{
+    public string Name { get; } = name;
+
+    public IIncrementalGenerator GeneratorInstance { get; } = generator;
+
+    public ImmutableArray<SyntaxTree> Trees { get; } = trees;
+
+    public List<double> Generator { get; } = [];
+
+    public List<double> Wall { get; } = [];
+
+    public GeneratorDriver CreateDriver(bool trackSteps)
+        => CSharpGeneratorDriver.Create(
+            [GeneratorInstance.AsSourceGenerator()],
+            parseOptions: (CSharpParseOptions)Trees[0].Options,
+            optionsProvider: new OptionsProvider(globalOptions),
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    public RunResult Run(ImmutableArray<MetadataReference> references)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var compilation = BenchApp.Compile(Trees, references);
+        var driver = CreateDriver(trackSteps: false);
+        var clock = Stopwatch.StartNew();
+        driver = driver.RunGenerators(compilation);
+        var wall = clock.Elapsed.TotalMilliseconds;
+        var timing = driver.GetTimingInfo();
+        var run = driver.GetRunResult();
+        return new RunResult(
+            timing.GeneratorTimes[0].ElapsedTime.TotalMilliseconds,
+            wall,
+            run.GeneratedTrees.Length,
+            run.GeneratedTrees.Sum(static tree => tree.Length),
+            run.Diagnostics.Length,
+            string.Join("\n", run.GeneratedTrees.Select(static tree => tree.ToString()).Concat(run.Diagnostics.Select(static diagnostic => diagnostic.ToString()))));
+    }
+}
+
+internal readonly record struct RunResult(double GeneratorMilliseconds, double WallMilliseconds, int GeneratedSources, int GeneratedLength, int Diagnostics, string Output);
+
+internal sealed class OptionsProvider(AnalyzerConfigOptions global) : AnalyzerConfigOptionsProvider
+{
+    public override AnalyzerConfigOptions GlobalOptions { get; } = global;
+
+    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => GlobalOptions;
+
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => GlobalOptions;
+}
+
+internal sealed class GlobalOptions(Dictionary<string, string> values) : AnalyzerConfigOptions
+{
+    public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+}
