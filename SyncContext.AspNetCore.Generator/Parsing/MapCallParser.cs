@@ -28,8 +28,7 @@ internal static class MapCallParser
     public static MapCallResult? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)context.Node;
-        var model = BindingModel.For(context.SemanticModel);
-        if (model.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
+        if (context.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
             || !operation.TargetMethod.ContainingType.IsType("EndpointRouteBuilderExtensions", "Microsoft.AspNetCore.Builder"))
         {
             return null;
@@ -73,7 +72,7 @@ internal static class MapCallParser
         // string, Delegate)) is intercepted too: the runtime decides from its method's return type, and maps an
         // asynchronous one exactly as MapGet would.
         var description = handler is null
-            ? $"handler of type '{DisplayedHandlerType(context.SemanticModel, invocation, handlerArgument, cancellationToken) ?? "System.Delegate"}' (synchronous or not, known only at run time)"
+            ? $"handler of type '{handlerType?.ToDisplayString() ?? "System.Delegate"}' (synchronous or not, known only at run time)"
             : SynchronousHandler;
 
         var methodName = operation.TargetMethod.Name;
@@ -91,7 +90,7 @@ internal static class MapCallParser
             _ => null,
         };
 
-        var covered = OffloadSyncCoverage.IsCovered(model, invocation, cancellationToken);
+        var covered = OffloadSyncCoverage.IsCovered(context.SemanticModel, invocation, cancellationToken);
         if (method is null || patternType is { SpecialType: not SpecialType.System_String })
         {
             return covered
@@ -99,32 +98,9 @@ internal static class MapCallParser
                 : new MapCallResult(null, DiagnosticInfo.Create(DiagnosticDescriptors.RoutePatternNotSupported, LocationInfo.From(invocation.GetLocation()), methodName, description));
         }
 
-        return model.ToInterceptSite(invocation, cancellationToken) is { } site
+        return context.SemanticModel.ToInterceptSite(invocation, cancellationToken) is { } site
             ? new MapCallResult(new MapCall(method.Value, site, description, covered), null)
             : null;
-    }
-
-    /// <summary>
-    /// How a diagnostic names the type of a handler only known as a <see cref="System.Delegate"/>, nullability included:
-    /// that comes from flow analysis (<c>Delegate? handler</c> that may be null reads <c>System.Delegate?</c>), so this rare
-    /// case asks the driver's model, which runs it.
-    /// </summary>
-    private static string? DisplayedHandlerType(SemanticModel model, InvocationExpressionSyntax invocation, IArgumentOperation handlerArgument, CancellationToken cancellationToken)
-    {
-        if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation analysed)
-        {
-            foreach (var argument in analysed.Arguments)
-            {
-                if (argument.Parameter?.Ordinal == handlerArgument.Parameter?.Ordinal)
-                {
-                    _ = argument.Value.HandlerMethod(out var analysedType);
-                    return analysedType?.ToDisplayString();
-                }
-            }
-        }
-
-        _ = handlerArgument.Value.HandlerMethod(out var type);
-        return type?.ToDisplayString();
     }
 
     private static string? MethodName(ExpressionSyntax expression) => expression switch
