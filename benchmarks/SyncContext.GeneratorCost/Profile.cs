@@ -43,6 +43,41 @@ internal static class Profile
         }
 
         Console.WriteLine();
+        Console.WriteLine($"Binding all 500 Map calls from cold, one way or another (interleaved, median of {Rounds * 2}, new compilation each):");
+        var ways = new (string Label, bool NoNullable, Func<SemanticModel, InvocationExpressionSyntax, object?> Ask)[]
+        {
+            ("GetOperation, nullable analysis on (the old parser)", false, static (model, call) => model.GetOperation(call)),
+            ("GetOperation, nullable analysis off (the parser now)", true, static (model, call) => model.GetOperation(call)),
+            ("GetSymbolInfo, nullable analysis off", true, static (model, call) => model.GetSymbolInfo(call)),
+            ("GetSymbolInfo, nullable analysis on", false, static (model, call) => model.GetSymbolInfo(call)),
+        };
+        var byWay = ways.Select(static _ => new List<double>()).ToArray();
+        for (var round = 0; round < Rounds * 2; round++)
+        {
+            for (var w = 0; w < ways.Length; w++)
+            {
+                var way = (w + round) % ways.Length;
+                GC.Collect();
+                var compilation = BenchApp.Compile(subject.Trees, references);
+                var tree = compilation.SyntaxTrees[0];
+                var calls = MapCalls(tree);
+                var clock = Stopwatch.StartNew();
+                var model = ways[way].NoNullable ? compilation.GetSemanticModel(tree, SemanticModelOptions.DisableNullableAnalysis) : compilation.GetSemanticModel(tree);
+                foreach (var call in calls)
+                {
+                    _ = ways[way].Ask(model, call);
+                }
+
+                byWay[way].Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        for (var w = 0; w < ways.Length; w++)
+        {
+            Console.WriteLine($"  {ways[w].Label,-58} {Median(byWay[w]),8:F1} ms");
+        }
+
+        Console.WriteLine();
         Console.WriteLine($"Semantic-model calls on the 500 Map calls, in the order the parser makes them (median of {Rounds}, new compilation each):");
         MeasureFirst("first GetSymbolInfo (of the first Map call)", subject, references, static (model, call) => model.GetSymbolInfo(call));
         MeasureFirst("first GetOperation (of the first Map call)", subject, references, static (model, call) => model.GetOperation(call));

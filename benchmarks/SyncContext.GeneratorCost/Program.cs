@@ -5,10 +5,10 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SyncContext.GeneratorCost;
 
-// Usage: dotnet run -c Release --project benchmarks/SyncContext.GeneratorCost -- [iterations] [--profile] [--baseline GENERATOR.dll]
+// Usage: dotnet run -c Release --project benchmarks/SyncContext.GeneratorCost -- [iterations] [--profile] [--floor] [--baseline GENERATOR.dll]
 // Each iteration runs each generator once, each on a new compilation and a new driver (a cold run, as a build is),
 // rotating which goes first; prints the medians of the driver's per-generator time (what ReportAnalyzer reports).
-// --baseline adds another build of the SyncContext generator (say, main's), loaded on its own, to compare in the same run.
+// --floor adds FloorGenerator (binding the Map calls and nothing else). --baseline adds another build of the SyncContext generator (say, main's), loaded on its own, to compare in the same run.
 var iterations = args.Length > 0 && int.TryParse(args[0], out var n) ? n : 30;
 var baselineAt = Array.IndexOf(args, "--baseline");
 const int Warmup = 5;
@@ -28,9 +28,27 @@ var rdg = new Subject(
     new GlobalOptions(new Dictionary<string, string> { ["build_property.EnableRequestDelegateGenerator"] = "true" }));
 
 var subjects = new List<Subject> { ours, rdg };
+
+if (args.Contains("--floor"))
+{
+    subjects.Add(new Subject("floor", new FloorGenerator(), ours.Trees, new GlobalOptions([])));
+}
+
 if (baselineAt >= 0)
 {
     subjects.Insert(1, new Subject("baseline", LoadBaseline(args[baselineAt + 1]), ours.Trees, new GlobalOptions([])));
+}
+
+var sdk = args.Contains("--sdk");
+if (sdk)
+{
+    // The generators every web build runs beside ours or RDG (all of the shared framework's but the off-by-default
+    // RDG and configuration binder), in the same driver: one that binds a file first pays for the others.
+    subjects.Add(new Subject("SDK alone", new NothingGenerator(), ours.Trees, new GlobalOptions([])));
+    foreach (var subject in subjects)
+    {
+        subject.Companions.AddRange(LoadSdkGenerators());
+    }
 }
 
 Console.WriteLine($"Roslyn {typeof(CSharpCompilation).Assembly.GetName().Version}, {Endpoints} endpoints, {references.Length} references, {Warmup} warm-up + {iterations} iterations");
@@ -63,16 +81,17 @@ for (var i = 0; i < Warmup + iterations; i++)
         {
             subject.Generator.Add(result.GeneratorMilliseconds);
             subject.Wall.Add(result.WallMilliseconds);
+            subject.Total.Add(result.AllGeneratorsMilliseconds);
         }
     }
 }
 
 foreach (var subject in subjects)
 {
-    Console.WriteLine($"{subject.Name,-12} generator time median {Median(subject.Generator),7:F1} ms (p25 {Percentile(subject.Generator, 0.25):F1}, p75 {Percentile(subject.Generator, 0.75):F1}); RunGenerators wall median {Median(subject.Wall):F1} ms");
+    Console.WriteLine($"{subject.Name,-12} generator time median {Median(subject.Generator),7:F1} ms (p25 {Percentile(subject.Generator, 0.25):F1}, p75 {Percentile(subject.Generator, 0.75):F1}); RunGenerators wall median {Median(subject.Wall):F1} ms{(sdk ? $"; all generators' time median {Median(subject.Total):F1} ms" : string.Empty)}");
 }
 
-foreach (var subject in subjects.Where(subject => subject != rdg))
+foreach (var subject in subjects.Where(subject => subject != rdg && subject.Name != "SDK alone"))
 {
     Console.WriteLine($"ratio {subject.Name}/RDG (medians of generator time): {Median(subject.Generator) / Median(rdg.Generator):F2}");
 }
@@ -96,6 +115,46 @@ static IIncrementalGenerator LoadRequestDelegateGenerator()
     return (IIncrementalGenerator)Activator.CreateInstance(type)!;
 }
 
+static IEnumerable<IIncrementalGenerator> LoadSdkGenerators()
+{
+    var directory = Path.Combine(BenchApp.PackDirectory("Microsoft.AspNetCore.App.Ref"), "analyzers", "dotnet", "cs");
+    foreach (var path in Directory.GetFiles(directory, "*.dll").Order(StringComparer.Ordinal))
+    {
+        if (Path.GetFileName(path) is "Microsoft.AspNetCore.Http.RequestDelegateGenerator.dll" or "Microsoft.Extensions.Configuration.Binder.SourceGeneration.dll")
+        {
+            continue;
+        }
+
+        System.Reflection.Assembly assembly;
+        try
+        {
+            assembly = System.Reflection.Assembly.LoadFrom(path);
+        }
+        catch (BadImageFormatException)
+        {
+            continue;
+        }
+
+        Type?[] types;
+        try
+        {
+            types = assembly.GetTypes();
+        }
+        catch (System.Reflection.ReflectionTypeLoadException exception)
+        {
+            types = exception.Types;
+        }
+
+        foreach (var type in types)
+        {
+            if (type is { IsAbstract: false } && typeof(IIncrementalGenerator).IsAssignableFrom(type) && type.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
+            {
+                yield return (IIncrementalGenerator)Activator.CreateInstance(type)!;
+            }
+        }
+    }
+}
+
 static IIncrementalGenerator LoadBaseline(string path)
 {
     // Its own load context: the same assembly name as the generator this project references. Roslyn comes from the default context.
@@ -107,6 +166,11 @@ static IIncrementalGenerator LoadBaseline(string path)
 /// <summary>One generator, the trees it is given (parse options differ by interceptor namespace), and its timings.</summary>
 internal sealed class Subject(string name, IIncrementalGenerator generator, ImmutableArray<SyntaxTree> trees, AnalyzerConfigOptions globalOptions)
 {
+    /// <summary>Generators run in the same driver before this one (--sdk: those every web build runs).</summary>
+    public List<IIncrementalGenerator> Companions { get; } = [];
+
+    public List<double> Total { get; } = [];
+
     public string Name { get; } = name;
 
     public IIncrementalGenerator GeneratorInstance { get; } = generator;
@@ -119,7 +183,7 @@ internal sealed class Subject(string name, IIncrementalGenerator generator, Immu
 
     public GeneratorDriver CreateDriver(bool trackSteps)
         => CSharpGeneratorDriver.Create(
-            [GeneratorInstance.AsSourceGenerator()],
+            [.. Companions.Select(static companion => companion.AsSourceGenerator()), GeneratorInstance.AsSourceGenerator()],
             parseOptions: (CSharpParseOptions)Trees[0].Options,
             optionsProvider: new OptionsProvider(globalOptions),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
@@ -135,17 +199,27 @@ internal sealed class Subject(string name, IIncrementalGenerator generator, Immu
         var wall = clock.Elapsed.TotalMilliseconds;
         var timing = driver.GetTimingInfo();
         var run = driver.GetRunResult();
+        var own = timing.GeneratorTimes[^1];
         return new RunResult(
-            timing.GeneratorTimes[0].ElapsedTime.TotalMilliseconds,
+            own.ElapsedTime.TotalMilliseconds,
+            timing.GeneratorTimes.Sum(static time => time.ElapsedTime.TotalMilliseconds),
             wall,
-            run.GeneratedTrees.Length,
-            run.GeneratedTrees.Sum(static tree => tree.Length),
-            run.Diagnostics.Length,
-            string.Join("\n", run.GeneratedTrees.Select(static tree => tree.ToString()).Concat(run.Diagnostics.Select(static diagnostic => diagnostic.ToString()))));
+            run.Results[^1].GeneratedSources.Length,
+            run.Results[^1].GeneratedSources.Sum(static source => source.SourceText.Length),
+            run.Results[^1].Diagnostics.Length,
+            string.Join("\n", run.Results[^1].GeneratedSources.Select(static source => source.SourceText.ToString()).Concat(run.Results[^1].Diagnostics.Select(static diagnostic => diagnostic.ToString()))));
     }
 }
 
-internal readonly record struct RunResult(double GeneratorMilliseconds, double WallMilliseconds, int GeneratedSources, int GeneratedLength, int Diagnostics, string Output);
+/// <summary>A generator that does nothing: the last of the driver when only the SDK's generators run.</summary>
+internal sealed class NothingGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+    }
+}
+
+internal readonly record struct RunResult(double GeneratorMilliseconds, double AllGeneratorsMilliseconds, double WallMilliseconds, int GeneratedSources, int GeneratedLength, int Diagnostics, string Output);
 
 internal sealed class OptionsProvider(AnalyzerConfigOptions global) : AnalyzerConfigOptionsProvider
 {
