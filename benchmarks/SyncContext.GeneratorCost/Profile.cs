@@ -42,6 +42,8 @@ internal static class Profile
             Console.WriteLine($"  {name,-32} {Median(values),8:F1} ms");
         }
 
+        OwnWork(subject, references);
+
         Console.WriteLine();
         Console.WriteLine($"Binding all 500 Map calls from cold, one way or another (interleaved, median of {Rounds * 2}, new compilation each):");
         var ways = new (string Label, bool NoNullable, Func<SemanticModel, InvocationExpressionSyntax, object?> Ask)[]
@@ -95,6 +97,82 @@ internal static class Profile
         Measure("GetSymbolInfo, then GetInterceptableLocation", subject, references, static (model, call) => model.GetSymbolInfo(call), static (model, call) => model.GetInterceptableLocation(call));
         Measure("GetSymbolInfo, then GetLocation().GetLineSpan() x2", subject, references, static (model, call) => model.GetSymbolInfo(call), static (_, call) => (call.GetLocation().GetLineSpan(), ((MemberAccessExpressionSyntax)call.Expression).Name.GetLocation().GetLineSpan()));
         Measure("GetTypeInfo(receiver) first (binds each statement too)", subject, references, static (model, call) => model.GetTypeInfo(((MemberAccessExpressionSyntax)call.Expression).Expression));
+    }
+
+    /// <summary>The generator's own work once the calls are bound (as when another generator asked first), stage by stage.</summary>
+    private static void OwnWork(Subject subject, ImmutableArray<MetadataReference> references)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"The generator's own work on calls already bound (median of {Rounds * 2}, new compilation each):");
+        var stages = new Dictionary<string, List<double>>();
+        void Add(string stage, double milliseconds) => (stages.TryGetValue(stage, out var list) ? list : stages[stage] = []).Add(milliseconds);
+        for (var round = 0; round < Rounds * 2; round++)
+        {
+            GC.Collect();
+            var compilation = BenchApp.Compile(subject.Trees, references);
+            var tree = compilation.SyntaxTrees[0];
+            var model = compilation.GetSemanticModel(tree);
+            var root = tree.GetRoot();
+            foreach (var call in MapCalls(tree))
+            {
+                _ = model.GetOperation(call);
+            }
+
+            var clock = Stopwatch.StartNew();
+            var candidates = new List<InvocationExpressionSyntax>();
+            var others = 0;
+            foreach (var node in root.DescendantNodes())
+            {
+                if (SyncContext.AspNetCore.Generator.Parsing.MapCallParser.IsCandidate(node, default))
+                {
+                    candidates.Add((InvocationExpressionSyntax)node);
+                }
+
+                others += SyncContext.AspNetCore.Generator.Parsing.HookCallParser.IsCandidate(node, default) ? 1 : 0;
+                others += SyncContext.AspNetCore.Generator.Parsing.ExceptionHandlerParser.IsCandidate(node, default) ? 1 : 0;
+            }
+
+            Add("syntax predicates over the tree (3 parsers)", clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var calls = new List<SyncContext.AspNetCore.Generator.Model.MapCall>();
+            foreach (var candidate in candidates)
+            {
+                if (SyncContext.AspNetCore.Generator.Parsing.MapCallParser.Parse(candidate, model, default) is { Call: { } call })
+                {
+                    calls.Add(call);
+                }
+            }
+
+            Add("MapCallParser.Parse, 500 calls", clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            foreach (var candidate in candidates)
+            {
+                _ = model.GetOperation(candidate);
+            }
+
+            Add("  of which GetOperation (bound already)", clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            foreach (var candidate in candidates)
+            {
+                _ = SyncContext.AspNetCore.Generator.Parsing.SymbolExtensions.ToInterceptSite(model, candidate, default);
+            }
+
+            Add("  of which ToInterceptSite", clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var source = SyncContext.AspNetCore.Generator.Emitting.InterceptorEmitter.Emit(calls, [], []);
+            Add($"InterceptorEmitter.Emit ({source.Length / 1024} KiB)", clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var array = new SyncContext.AspNetCore.Generator.Model.EquatableArray<SyncContext.AspNetCore.Generator.Model.MapCall>([.. calls]);
+            _ = array.Equals(new SyncContext.AspNetCore.Generator.Model.EquatableArray<SyncContext.AspNetCore.Generator.Model.MapCall>([.. calls]));
+            _ = array.GetHashCode();
+            Add("comparing the collected calls (the driver's cache check)", clock.Elapsed.TotalMilliseconds);
+            GC.KeepAlive(others);
+        }
+
+        foreach (var (stage, values) in stages)
+        {
+            Console.WriteLine($"  {stage,-58} {Median(values),8:F2} ms");
+        }
     }
 
     private static void MeasureFirst(string label, Subject subject, ImmutableArray<MetadataReference> references, Func<SemanticModel, InvocationExpressionSyntax, object?> call, bool last = false)

@@ -42,12 +42,28 @@ if (baselineAt >= 0)
 var sdk = args.Contains("--sdk");
 if (sdk)
 {
-    // The generators every web build runs beside ours or RDG (all of the shared framework's but the off-by-default
-    // RDG and configuration binder), in the same driver: one that binds a file first pays for the others.
+    // The generators every web build runs beside ours or RDG, in the order csc gets them: a package's analyzers (ours)
+    // first, then the shared frameworks' in their FrameworkList.xml order (RDG among them, before the ValidationsGenerator),
+    // without the off-by-default configuration binder. In one driver, the first that binds a file pays for the others.
+    var frameworks = LoadSdkGenerators();
+    var rdgAt = frameworks.FindIndex(static entry => entry.File == "Microsoft.AspNetCore.Http.RequestDelegateGenerator.dll");
+    var others = frameworks.Where((_, i) => i != rdgAt).Select(static entry => entry.Generator).ToList();
     subjects.Add(new Subject("SDK alone", new NothingGenerator(), ours.Trees, new GlobalOptions([])));
     foreach (var subject in subjects)
     {
-        subject.Companions.AddRange(LoadSdkGenerators());
+        if (subject == rdg)
+        {
+            subject.Before.AddRange(frameworks.Take(rdgAt).Select(static entry => entry.Generator));
+            subject.After.AddRange(frameworks.Skip(rdgAt + 1).Select(static entry => entry.Generator));
+        }
+        else if (subject.Name == "SDK alone")
+        {
+            subject.Before.AddRange(others);
+        }
+        else
+        {
+            subject.After.AddRange(others);
+        }
     }
 }
 
@@ -91,6 +107,15 @@ foreach (var subject in subjects)
     Console.WriteLine($"{subject.Name,-12} generator time median {Median(subject.Generator),7:F1} ms (p25 {Percentile(subject.Generator, 0.25):F1}, p75 {Percentile(subject.Generator, 0.75):F1}); RunGenerators wall median {Median(subject.Wall):F1} ms{(sdk ? $"; all generators' time median {Median(subject.Total):F1} ms" : string.Empty)}");
 }
 
+if (sdk)
+{
+    var alone = subjects.Single(static subject => subject.Name == "SDK alone");
+    foreach (var subject in subjects.Where(subject => subject != alone))
+    {
+        Console.WriteLine($"{subject.Name} adds to the SDK's generators (medians of all generators' time, with and without it): {Median(subject.Total) - Median(alone.Total):F1} ms");
+    }
+}
+
 foreach (var subject in subjects.Where(subject => subject != rdg && subject.Name != "SDK alone"))
 {
     Console.WriteLine($"ratio {subject.Name}/RDG (medians of generator time): {Median(subject.Generator) / Median(rdg.Generator):F2}");
@@ -115,44 +140,43 @@ static IIncrementalGenerator LoadRequestDelegateGenerator()
     return (IIncrementalGenerator)Activator.CreateInstance(type)!;
 }
 
-static IEnumerable<IIncrementalGenerator> LoadSdkGenerators()
+static List<(string File, IIncrementalGenerator Generator)> LoadSdkGenerators()
 {
-    var directory = Path.Combine(BenchApp.PackDirectory("Microsoft.AspNetCore.App.Ref"), "analyzers", "dotnet", "cs");
-    foreach (var path in Directory.GetFiles(directory, "*.dll").Order(StringComparer.Ordinal))
+    var generators = new List<(string File, IIncrementalGenerator Generator)>();
+    foreach (var pack in new[] { "Microsoft.NETCore.App.Ref", "Microsoft.AspNetCore.App.Ref" })
     {
-        if (Path.GetFileName(path) is "Microsoft.AspNetCore.Http.RequestDelegateGenerator.dll" or "Microsoft.Extensions.Configuration.Binder.SourceGeneration.dll")
+        var directory = BenchApp.PackDirectory(pack);
+        var list = System.Xml.Linq.XDocument.Load(Path.Combine(directory, "data", "FrameworkList.xml"));
+        foreach (var file in list.Descendants("File"))
         {
-            continue;
-        }
-
-        System.Reflection.Assembly assembly;
-        try
-        {
-            assembly = System.Reflection.Assembly.LoadFrom(path);
-        }
-        catch (BadImageFormatException)
-        {
-            continue;
-        }
-
-        Type?[] types;
-        try
-        {
-            types = assembly.GetTypes();
-        }
-        catch (System.Reflection.ReflectionTypeLoadException exception)
-        {
-            types = exception.Types;
-        }
-
-        foreach (var type in types)
-        {
-            if (type is { IsAbstract: false } && typeof(IIncrementalGenerator).IsAssignableFrom(type) && type.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
+            if ((string?)file.Attribute("Type") != "Analyzer" || (string?)file.Attribute("Language") != "cs"
+                || Path.GetFileName((string)file.Attribute("Path")!) is "Microsoft.Extensions.Configuration.Binder.SourceGeneration.dll")
             {
-                yield return (IIncrementalGenerator)Activator.CreateInstance(type)!;
+                continue;
+            }
+
+            var path = Path.Combine(directory, (string)file.Attribute("Path")!);
+            Type?[] types;
+            try
+            {
+                types = System.Reflection.Assembly.LoadFrom(path).GetTypes();
+            }
+            catch (System.Reflection.ReflectionTypeLoadException exception)
+            {
+                types = exception.Types;
+            }
+
+            foreach (var type in types)
+            {
+                if (type is { IsAbstract: false } && typeof(IIncrementalGenerator).IsAssignableFrom(type) && type.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
+                {
+                    generators.Add((Path.GetFileName(path), (IIncrementalGenerator)Activator.CreateInstance(type)!));
+                }
             }
         }
     }
+
+    return generators;
 }
 
 static IIncrementalGenerator LoadBaseline(string path)
@@ -166,8 +190,10 @@ static IIncrementalGenerator LoadBaseline(string path)
 /// <summary>One generator, the trees it is given (parse options differ by interceptor namespace), and its timings.</summary>
 internal sealed class Subject(string name, IIncrementalGenerator generator, ImmutableArray<SyntaxTree> trees, AnalyzerConfigOptions globalOptions)
 {
-    /// <summary>Generators run in the same driver before this one (--sdk: those every web build runs).</summary>
-    public List<IIncrementalGenerator> Companions { get; } = [];
+    /// <summary>Generators run in the same driver before and after this one (--sdk: those every web build runs).</summary>
+    public List<IIncrementalGenerator> Before { get; } = [];
+
+    public List<IIncrementalGenerator> After { get; } = [];
 
     public List<double> Total { get; } = [];
 
@@ -183,7 +209,7 @@ internal sealed class Subject(string name, IIncrementalGenerator generator, Immu
 
     public GeneratorDriver CreateDriver(bool trackSteps)
         => CSharpGeneratorDriver.Create(
-            [.. Companions.Select(static companion => companion.AsSourceGenerator()), GeneratorInstance.AsSourceGenerator()],
+            [.. Before.Append(GeneratorInstance).Concat(After).Select(static generator => generator.AsSourceGenerator())],
             parseOptions: (CSharpParseOptions)Trees[0].Options,
             optionsProvider: new OptionsProvider(globalOptions),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
@@ -199,15 +225,16 @@ internal sealed class Subject(string name, IIncrementalGenerator generator, Immu
         var wall = clock.Elapsed.TotalMilliseconds;
         var timing = driver.GetTimingInfo();
         var run = driver.GetRunResult();
-        var own = timing.GeneratorTimes[^1];
+        var own = timing.GeneratorTimes[Before.Count];
+        var result = run.Results[Before.Count];
         return new RunResult(
             own.ElapsedTime.TotalMilliseconds,
             timing.GeneratorTimes.Sum(static time => time.ElapsedTime.TotalMilliseconds),
             wall,
-            run.Results[^1].GeneratedSources.Length,
-            run.Results[^1].GeneratedSources.Sum(static source => source.SourceText.Length),
-            run.Results[^1].Diagnostics.Length,
-            string.Join("\n", run.Results[^1].GeneratedSources.Select(static source => source.SourceText.ToString()).Concat(run.Results[^1].Diagnostics.Select(static diagnostic => diagnostic.ToString()))));
+            result.GeneratedSources.Length,
+            result.GeneratedSources.Sum(static source => source.SourceText.Length),
+            result.Diagnostics.Length,
+            string.Join("\n", result.GeneratedSources.Select(static source => source.SourceText.ToString()).Concat(result.Diagnostics.Select(static diagnostic => diagnostic.ToString()))));
     }
 }
 
