@@ -4,6 +4,8 @@
 # the generator on and off (EnableSyncContextGenerator), reading the Csc task time from MSBuild's
 # performance summary and the generator's own time from the compiler's ReportAnalyzer output.
 # Usage: bash benchmarks/generator-cost.sh   (RUNS=5 by default; about 3 minutes on 2 cores)
+# For a steadier, faster measure of the generators alone (in process, beside RDG), see benchmarks/SyncContext.GeneratorCost
+# and benchmarks/GENERATOR.md.
 set -euo pipefail
 runs=${RUNS:-5}
 repo=$(cd "$(dirname "$0")/.." && pwd)

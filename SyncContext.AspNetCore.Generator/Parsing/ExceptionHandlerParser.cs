@@ -34,7 +34,7 @@ internal static class ExceptionHandlerParser
                 TargetMethod: { IsExtensionMethod: true, Parameters.Length: 2 } target,
                 Arguments.Length: 2,
             } operation
-            || target.ContainingNamespace?.ToDisplayString() != "Microsoft.AspNetCore.Builder"
+            || !target.ContainingNamespace.IsNamespace("Microsoft.AspNetCore.Builder")
             || !target.Parameters[0].Type.IsType("IApplicationBuilder", "Microsoft.AspNetCore.Builder")
             || !target.Parameters[1].Type.IsType("Delegate", "System")
             || semanticModel.Compilation.GetTypeByMetadataName(RuntimeTypeName) is null)

@@ -13,7 +13,39 @@ internal static class SymbolExtensions
         .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
     public static bool IsType(this ITypeSymbol? type, string name, string containingNamespace)
-        => type is not null && type.Name == name && type.ContainingNamespace?.ToDisplayString() == containingNamespace;
+        => type is not null && type.Name == name && type.ContainingNamespace.IsNamespace(containingNamespace);
+
+    /// <summary>
+    /// Whether <paramref name="symbol"/> is the namespace named <paramref name="dottedName"/> (<c>System.Threading.Tasks</c>):
+    /// compares its parts from the innermost out, with no display string built (every candidate asks this a few times).
+    /// </summary>
+    public static bool IsNamespace(this INamespaceSymbol? symbol, string dottedName)
+    {
+        var end = dottedName.Length;
+        for (var current = symbol; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            var part = current.Name;
+            var start = end - part.Length;
+            if (start < 0 || string.CompareOrdinal(dottedName, start, part, 0, part.Length) != 0)
+            {
+                return false;
+            }
+
+            if (start == 0)
+            {
+                return current.ContainingNamespace is null or { IsGlobalNamespace: true };
+            }
+
+            if (dottedName[start - 1] != '.')
+            {
+                return false;
+            }
+
+            end = start - 1;
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Whether a handler returning <paramref name="type"/> completes asynchronously: Task, ValueTask, their generic

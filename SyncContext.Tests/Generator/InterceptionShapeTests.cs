@@ -144,6 +144,8 @@ public class InterceptionShapeTests
 
     [Theory]
     [InlineData("""Delegate handler = () => "x"; app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), handler);""", "handler of type 'System.Delegate'")]
+    [InlineData("""var handler = (Delegate)(() => "x"); app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), handler);""", "handler of type 'System.Delegate'")]
+    [InlineData("""Delegate? handler = Environment.ProcessorCount > 0 ? () => "x" : null; app.Map(Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), handler);""", "handler of type 'System.Delegate?'")]
     [InlineData("""EndpointRouteBuilderExtensions.Map(app, Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse("/x"), () => "x");""", "synchronous handler")]
     public void Other_handlers_with_a_RoutePattern_are_reported_too(string statements, string handler)
     {
