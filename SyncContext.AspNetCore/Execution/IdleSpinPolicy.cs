@@ -1,9 +1,9 @@
 namespace SyncContext.AspNetCore.Execution;
 
 /// <summary>
-/// Decides whether an idle worker spins before it parks, and for how long: only a few at a time, never while
-/// CPU-bound items fill the CPU budget, and for longer only while spinning has recently caught work. Fed
-/// counts and outcomes, it knows nothing of threads, and is tested with made-up numbers.
+/// Decides whether an idle worker spins before it parks, and for how long: never while CPU-bound items fill the CPU
+/// budget, and for longer only while spinning has recently caught work. Fed outcomes, it knows nothing of threads,
+/// and is tested with made-up numbers. That one idle worker spins at a time is <see cref="WorkerThreads"/>' rule.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,8 +15,7 @@ namespace SyncContext.AspNetCore.Execution;
 /// for I/O, where hundreds of workers finish and idle at random moments).
 /// </para>
 /// <para>
-/// Spinners beyond one less than the core count only take cores from the thread about to hand them work, and a
-/// spinning worker is sync work on a core, so no worker spins while CPU-bound items hold the whole CPU budget.
+/// A spinning worker is sync work on a core, so no worker spins while CPU-bound items hold the whole CPU budget.
 /// </para>
 /// </remarks>
 internal sealed class IdleSpinPolicy
@@ -25,12 +24,10 @@ internal sealed class IdleSpinPolicy
 
     /// <summary>Creates the policy.</summary>
     /// <param name="maxSpin">The longest spin, in polls (<see cref="SyncContextOptions.SpinCount"/>); zero never spins.</param>
-    /// <param name="cores">The machine's cores; at most one less spin at once, and at least one.</param>
-    public IdleSpinPolicy(int maxSpin, int cores)
+    public IdleSpinPolicy(int maxSpin)
     {
         MaxSpin = maxSpin;
         MinSpin = maxSpin == 0 ? 0 : Math.Max(1, maxSpin / 16);
-        MaxSpinners = Math.Clamp(cores - 1, 1, byte.MaxValue);
         _spinLimit = maxSpin;
     }
 
@@ -40,17 +37,12 @@ internal sealed class IdleSpinPolicy
     /// <summary>Gets the shortest spin, in polls, kept so that a rise in arrivals is noticed.</summary>
     public int MinSpin { get; }
 
-    /// <summary>Gets the most idle workers that spin at once.</summary>
-    public int MaxSpinners { get; }
-
     /// <summary>Gets the length of the next spin, in polls.</summary>
     public int SpinLimit => Volatile.Read(ref _spinLimit);
 
     /// <summary>How many polls an idle worker spins now before it parks; zero parks at once.</summary>
-    /// <param name="spinners">Idle workers spinning now, the asking one not included.</param>
     /// <param name="cpuBudgetSpent">Whether CPU-bound items fill the CPU budget now.</param>
-    public int SpinFor(int spinners, bool cpuBudgetSpent)
-        => spinners >= MaxSpinners || cpuBudgetSpent ? 0 : SpinLimit;
+    public int SpinFor(bool cpuBudgetSpent) => cpuBudgetSpent ? 0 : SpinLimit;
 
     /// <summary>A spin caught an item: spin longer next time.</summary>
     public void Caught()

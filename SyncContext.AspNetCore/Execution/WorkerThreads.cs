@@ -76,7 +76,7 @@ internal sealed class WorkerThreads
         _waits = waits;
         _telemetry = telemetry;
         _clockIsStopwatch = telemetry.Clock == TimeProvider.System;
-        _spin = new IdleSpinPolicy(spinCount, Environment.ProcessorCount);
+        _spin = new IdleSpinPolicy(spinCount);
         _name = name;
         _logger = logger;
     }
@@ -149,15 +149,21 @@ internal sealed class WorkerThreads
         StartThreadIfNeeded();
     }
 
-    /// <summary>Starts one thread when the sizing policy says the waiting items need it; asks again later when it says "soon".</summary>
-    private void StartThreadIfNeeded()
+    /// <summary>
+    /// Starts threads when the sizing policy says the waiting items need them, at most <paramref name="most"/> (and one
+    /// per item waiting with no worker free); asks again later when it says they will be taken soon.
+    /// </summary>
+    private void StartThreadIfNeeded(int most = 1)
     {
         var threads = Volatile.Read(ref _threads);
         var waiting = Waiting;
         var idle = Volatile.Read(ref _idle);
         if (_sizing.ShouldStartThread(threads, waiting, idle, Pace))
         {
-            TryStartWorker(force: false);
+            var start = Math.Min(most, Math.Min(waiting - idle, _sizing.ThreadLimit - threads));
+            for (var i = 0; i < start && TryStartWorker(force: false); i++)
+            {
+            }
         }
         else if (_sizing.ShouldAskAgain(threads, waiting, idle))
         {
@@ -195,31 +201,13 @@ internal sealed class WorkerThreads
         timer.Change(WorkPace.StartAfter, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>The timer's question: a backlog that has waited for the busy workers long enough gets all its threads now, as when the limit rises.</summary>
     private void AskAgain()
     {
         Volatile.Write(ref _askAgainArmed, 0);
-        if (!_admission.IsAccepting)
+        if (_admission.IsAccepting)
         {
-            return;
-        }
-
-        var threads = Volatile.Read(ref _threads);
-        var waiting = Waiting;
-        var idle = Volatile.Read(ref _idle);
-        if (!_sizing.ShouldStartThread(threads, waiting, idle, Pace))
-        {
-            if (_sizing.ShouldAskAgain(threads, waiting, idle))
-            {
-                AskAgainLater();
-            }
-
-            return;
-        }
-
-        // The backlog has waited for the busy workers long enough: it gets its threads now, as when the limit rises.
-        var start = Math.Min(waiting - idle, _sizing.ThreadLimit - threads);
-        for (var i = 0; i < start && TryStartWorker(force: false); i++)
-        {
+            StartThreadIfNeeded(most: int.MaxValue);
         }
     }
 
@@ -544,7 +532,7 @@ internal sealed class WorkerThreads
             // worker spins at a time: a second spinner only takes a core from the thread about to hand it
             // work, and contends with the first on the semaphore's lock when the item arrives. How long it spins
             // follows whether spins catch items (IdleSpinPolicy); none spins while CPU-bound items fill the budget.
-            var polls = _spin.SpinFor(spinners: 0, cpuBudgetSpent: _budget.RunningCount >= _budget.Policy.Budget);
+            var polls = _spin.SpinFor(cpuBudgetSpent: _budget.RunningCount >= _budget.Policy.Budget);
             if (polls > 0
                 && Interlocked.CompareExchange(ref _spinner, SpinnerWaiting, NoSpinner) == NoSpinner
                 && Spin(polls) is { } woken)

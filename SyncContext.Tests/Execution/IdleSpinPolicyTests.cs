@@ -7,31 +7,21 @@ public class IdleSpinPolicyTests
     [Fact]
     public void SpinCount_zero_never_spins()
     {
-        var policy = new IdleSpinPolicy(maxSpin: 0, cores: 8);
+        var policy = new IdleSpinPolicy(maxSpin: 0);
 
-        policy.SpinFor(spinners: 0, cpuBudgetSpent: false).ShouldBe(0);
+        policy.SpinFor(cpuBudgetSpent: false).ShouldBe(0);
         policy.Caught();
-        policy.SpinFor(spinners: 0, cpuBudgetSpent: false).ShouldBe(0);
+        policy.SpinFor(cpuBudgetSpent: false).ShouldBe(0);
     }
-
-    [Theory]
-    [InlineData(2, 0, 100)]
-    [InlineData(2, 1, 0)] // one spinner already on a 2-core machine: the other core is the sender's
-    [InlineData(8, 6, 100)]
-    [InlineData(8, 7, 0)]
-    [InlineData(1, 0, 100)] // a single core still lets one worker spin
-    [InlineData(1, 1, 0)]
-    public void At_most_one_less_worker_than_the_cores_spins_at_once(int cores, int spinners, int polls)
-        => new IdleSpinPolicy(maxSpin: 100, cores).SpinFor(spinners, cpuBudgetSpent: false).ShouldBe(polls);
 
     [Fact]
     public void No_worker_spins_while_CPU_bound_items_fill_the_budget()
-        => new IdleSpinPolicy(maxSpin: 100, cores: 8).SpinFor(spinners: 0, cpuBudgetSpent: true).ShouldBe(0);
+        => new IdleSpinPolicy(maxSpin: 100).SpinFor(cpuBudgetSpent: true).ShouldBe(0);
 
     [Fact]
     public void The_spin_halves_each_time_it_runs_out_down_to_a_sixteenth_of_SpinCount()
     {
-        var policy = new IdleSpinPolicy(maxSpin: 100, cores: 2);
+        var policy = new IdleSpinPolicy(maxSpin: 100);
 
         var lengths = Enumerable.Range(0, 6).Select(_ =>
         {
@@ -40,13 +30,13 @@ public class IdleSpinPolicyTests
         }).ToList();
 
         lengths.ShouldBe([50, 25, 12, 6, 6, 6]);
-        policy.SpinFor(spinners: 0, cpuBudgetSpent: false).ShouldBe(6);
+        policy.SpinFor(cpuBudgetSpent: false).ShouldBe(6);
     }
 
     [Fact]
     public void The_spin_doubles_each_time_it_catches_work_up_to_SpinCount()
     {
-        var policy = new IdleSpinPolicy(maxSpin: 100, cores: 2);
+        var policy = new IdleSpinPolicy(maxSpin: 100);
         for (var i = 0; i < 10; i++)
         {
             policy.RanOut();
