@@ -163,7 +163,7 @@ public class NamedExecutorTests
     }
 
     [Fact]
-    public async Task A_saturated_named_executor_answers_503_while_the_default_executors_endpoints_answer_200()
+    public async Task A_saturated_named_executor_answers_503_with_its_own_Retry_After_while_the_default_executors_endpoints_answer_200()
     {
         using var gate = new ManualResetEventSlim();
         using var started = new ManualResetEventSlim();
@@ -177,53 +177,8 @@ public class NamedExecutorTests
                     return Where();
                 }).OffloadSync(LegacyDb);
                 app.MapGet("/legacy-quick", Where).OffloadSync(LegacyDb);
+                app.MapGet("/legacy-async", async ([FromKeyedServices(LegacyDb)] IRunSync legacy) => await legacy.RunAsync(Where));
                 app.MapGet("/fast", Where).OffloadSync();
-            },
-            legacyDb: o =>
-            {
-                o.MaxThreads = 1;
-                o.QueueLimit = 0;
-            });
-        var client = host.Server.CreateClient();
-
-        var blocked = client.GetAsync("/legacy");
-        await TestHosts.WaitUntilAsync(() => started.IsSet, "the legacy handler to hold legacy-db's one thread");
-        try
-        {
-            (await client.GetAsync("/legacy-quick")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-            (await client.GetAsync("/legacy")).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
-
-            var fast = await client.GetAsync("/fast");
-            fast.StatusCode.ShouldBe(HttpStatusCode.OK);
-            (await fast.Content.ReadAsStringAsync()).ShouldStartWith("SyncContext #");
-        }
-        finally
-        {
-            gate.Set();
-        }
-
-        var held = await blocked.WaitAsync(TestHosts.HangGuard);
-        held.StatusCode.ShouldBe(HttpStatusCode.OK);
-        (await held.Content.ReadAsStringAsync()).ShouldStartWith("SyncContext legacy-db #");
-    }
-
-    [Fact]
-    public async Task A_saturated_named_executor_answers_with_its_own_Retry_After_on_every_path()
-    {
-        using var gate = new ManualResetEventSlim();
-        using var started = new ManualResetEventSlim();
-        await using var host = await StartAsync(
-            app =>
-            {
-                app.MapGet("/legacy", () =>
-                {
-                    started.Set();
-                    gate.Wait(TestHosts.HangGuard);
-                    return "held";
-                }).OffloadSync(LegacyDb);
-                app.MapGet("/legacy-quick", () => "quick").OffloadSync(LegacyDb);
-                app.MapGet("/legacy-async", async ([FromKeyedServices(LegacyDb)] IRunSync legacy) => await legacy.RunAsync(() => "ran"));
-                app.MapGet("/default-full", () => "never").OffloadSync();
             },
             legacyDb: o =>
             {
@@ -238,19 +193,25 @@ public class NamedExecutorTests
         await TestHosts.WaitUntilAsync(() => started.IsSet, "the legacy handler to hold legacy-db's one thread");
         try
         {
-            foreach (var path in new[] { "/legacy-quick", "/legacy-async" })
+            foreach (var path in new[] { "/legacy-quick", "/legacy", "/legacy-async" })
             {
                 var refused = await client.GetAsync(path);
                 refused.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, path);
                 refused.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(7), $"{path}: legacy-db's RetryAfter, not the default executor's");
             }
+
+            var fast = await client.GetAsync("/fast");
+            fast.StatusCode.ShouldBe(HttpStatusCode.OK);
+            (await fast.Content.ReadAsStringAsync()).ShouldStartWith("SyncContext #");
         }
         finally
         {
             gate.Set();
         }
 
-        (await blocked.WaitAsync(TestHosts.HangGuard)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var held = await blocked.WaitAsync(TestHosts.HangGuard);
+        held.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await held.Content.ReadAsStringAsync()).ShouldStartWith("SyncContext legacy-db #");
     }
 
     [Fact]
