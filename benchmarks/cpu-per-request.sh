@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CPU time and context switches per request of one load-server route, under wrk: a measure that holds up on a
 # shared, busy machine better than req/s does (the other helpers' builds take cores, not the server's own CPU).
-# Usage: benchmarks/cpu-per-request.sh MODE ROUTE [SECONDS] [CONNECTIONS]   e.g. synccontext /sync 5 32
+# Usage: [WARMUP=8] benchmarks/cpu-per-request.sh MODE ROUTE [SECONDS] [CONNECTIONS]   e.g. synccontext /sync 5 32
 # Prints: mode route requests req/s cpu-us/request ctx-switches/request (voluntary+involuntary, all threads), then the
 # executor's own share: CPU per request of the "SyncContext #n" threads, and how many of them there are.
 set -euo pipefail
@@ -13,7 +13,9 @@ dotnet "$dll" serve --mode "$mode" --port "$port" --max-threads "${MAX_THREADS:-
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port$route" >/dev/null && break; sleep 0.1; done
-wrk -t1 -c "$connections" -d 2s "http://127.0.0.1:$port$route" >/dev/null # warm-up: JIT, tiering, thread counts
+# Warm-up: a fresh server serves a third less for its first seconds while tiered JIT and dynamic PGO recompile the
+# hot path (an offloaded route ~6 s, an inline one ~3 s on 2 cores); measuring then compares warm-ups, not builds.
+wrk -t1 -c "$connections" -d "${WARMUP:-8}s" "http://127.0.0.1:$port$route" >/dev/null
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 # A thread may exit between the glob and the read: its files are skipped (and an executor thread's CPU drops out of
 # the sum; idle workers retire only after 30 s).

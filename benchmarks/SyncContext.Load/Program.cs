@@ -98,7 +98,7 @@ var header = $"""
     - machine: nproc {Environment.ProcessorCount} ({CpuModel()}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}
     - load (/proc/loadavg) at start: {loadAtStart}; at end: {File.ReadAllText("/proc/loadavg").Trim()}; run took {(DateTimeOffset.UtcNow - started).TotalSeconds:0} s
     - command: `{(Niceness() is 0 ? "" : $"nice -n {Niceness()} ")}dotnet run -c Release --project benchmarks/SyncContext.Load{(args.Length > 0 ? " -- " + string.Join(' ', args) : "")}`
-    - load generator: {(wrk is null ? "built-in HttpClient (wrk not installed; numbers not comparable)" : $"wrk -t{options.WrkThreads} with wrk/report.lua")}; steps of {options.DurationSeconds} s, each on a fresh server process
+    - load generator: {(wrk is null ? "built-in HttpClient (wrk not installed; numbers not comparable)" : $"wrk -t{options.WrkThreads} with wrk/report.lua")}; steps of {options.DurationSeconds} s, each on a fresh server process, S1, S3 and W after {options.WarmupSeconds} s of unmeasured load on the measured route
     - SyncContext: MaxThreads {options.MaxThreads}, QueueLimit 1024 (S5: {options.OverloadQueueLimit}), other options default; in the sync workloads (W) every option default
     - /cpu: SHA-256 over {cpuIterations} x {SyncWork.ChunkBytes / 1024} KiB, {cpuMilliseconds:0.0} ms of one core here ({(options.CpuIterations is null ? "calibrated at the start of this run" : "count given by --cpu-iterations, time measured here")}); every server returns the digest and the harness checks it
     """ + string.Concat(peerLines.Select(static l => $"\n- peer {l}"));

@@ -10,6 +10,8 @@ internal sealed record HarnessOptions
         dotnet run -c Release --project benchmarks/SyncContext.Load -- [options]
 
           --duration SECONDS   length of each measured step (default 5)
+          --warmup SECONDS     load on the measured route before each S1, S3 and W step, at its own connection count, so
+                               that steps compare steady states, not tiered JIT compilation (default 8; --smoke 0)
           --quick              2-second steps, S2 capped at 10 s
           --smoke              about 1 s per step, checks that every .NET mode serves, offloads and sheds; for CI
                                (no peers unless --modes names them)
@@ -24,6 +26,13 @@ internal sealed record HarnessOptions
         """;
 
     public int DurationSeconds { get; init; } = 5;
+
+    /// <summary>
+    /// How long the measured route is loaded, unmeasured, before a step measures it: a fresh .NET server serves a third
+    /// less for its first seconds while tiered compilation and dynamic PGO recompile the hot path (an offloaded route
+    /// about 6 s, an inline one about 3 s, on 2 cores), which would compare warm-up times instead of steady states.
+    /// </summary>
+    public int WarmupSeconds { get; init; } = 8;
 
     public bool Smoke { get; init; }
 
@@ -81,7 +90,8 @@ internal sealed record HarnessOptions
             {
                 "--duration" => options with { DurationSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--quick" => options with { Quick = true, DurationSeconds = 2 },
-                "--smoke" => options with { Smoke = true, DurationSeconds = 1 },
+                "--smoke" => options with { Smoke = true, DurationSeconds = 1, WarmupSeconds = 0 },
+                "--warmup" => options with { WarmupSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--no-install" => options with { NoInstall = true },
                 "--wrk-threads" => options with { WrkThreads = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--markdown" => options with { MarkdownPath = Next() },

@@ -94,6 +94,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
             var load = LoadAverage();
             log.WriteLine($"  S1 {mode}: /fast beside {blocking} blocking clients (load {load:0.00})");
             await using var server = await StartAsync(mode);
+            await WarmAsync(server, "/fast", options.FastConnections);
             Task<LoadResult?>? slowTask = null;
             if (blocking > 0)
             {
@@ -223,6 +224,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
         var load = LoadAverage();
         log.WriteLine($"  S3 {mode}: trivial sync handler {route} (load {load:0.00})");
         await using var server = await StartAsync(mode);
+        await WarmAsync(server, route, options.SyncConnections);
         var sync = await LoadAsync($"{server.BaseUrl}{route}", options.SyncConnections, Duration) ?? throw new InvalidOperationException("No result.");
         S3.Add(new S3Row(mode, route, sync, load));
         Check(sync.Requests - sync.Non2xx > 0, $"S3 {mode}: {route} answered nothing.");
@@ -258,6 +260,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
         {
             log.WriteLine($"  W {mode}: /fast alone (load {LoadAverage():0.00})");
             await using var idle = await StartAsync(mode, queueLimit: -1, maxThreads: 0);
+            await WarmAsync(idle, "/fast", options.FastConnections);
             fastAlone = await LoadAsync($"{idle.BaseUrl}/fast", options.FastConnections, Duration);
         }
 
@@ -267,6 +270,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
             var route = Route(workload);
             log.WriteLine($"  W {mode}: {route} with {options.WorkloadClients} clients beside /fast (load {load:0.00})");
             await using var server = await StartAsync(mode, queueLimit: -1, maxThreads: 0);
+            await WarmAsync(server, "/fast", options.FastConnections);
             var aloneMs = await SingleRequestMsAsync(server, route, workload);
 
             using var stopSampling = new CancellationTokenSource();
@@ -436,6 +440,15 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
         var server = await ServerProcess.StartAsync(mode, maxThreads ?? options.MaxThreads, queueLimit ?? 1024, cpuIterations);
         await server.WarmUpAsync();
         return server;
+    }
+
+    /// <summary>Loads <paramref name="route"/> for <see cref="HarnessOptions.WarmupSeconds"/>, unmeasured (see there why).</summary>
+    private async Task WarmAsync(ServerProcess server, string route, int connections)
+    {
+        if (options.WarmupSeconds > 0)
+        {
+            await LoadAsync($"{server.BaseUrl}{route}", connections, TimeSpan.FromSeconds(options.WarmupSeconds));
+        }
     }
 
     private Task<LoadResult?> LoadAsync(string url, int connections, TimeSpan duration, CancellationToken cancellationToken = default)
