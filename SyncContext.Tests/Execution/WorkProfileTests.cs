@@ -74,6 +74,68 @@ public class WorkProfileTests
     }
 
     [Fact]
+    public void Settled_blocking_work_is_measured_one_item_in_eight_and_CPU_bound_work_every_item()
+    {
+        var blocking = new WorkProfile();
+        var cpuBound = new WorkProfile();
+        var blockingMeasured = 0;
+        var cpuBoundMeasured = 0;
+        for (var i = 0; i < 160; i++)
+        {
+            if (blocking.NeedsCpuMeasurement)
+            {
+                blockingMeasured++;
+                blocking.Record(wall: Ms(100), cpu: Ms(0.05), runnable: TimeSpan.Zero);
+            }
+            else
+            {
+                blocking.RecordWallTime(Ms(100));
+            }
+
+            if (cpuBound.NeedsCpuMeasurement)
+            {
+                cpuBoundMeasured++;
+                cpuBound.Record(wall: Ms(20), cpu: Ms(20), runnable: TimeSpan.Zero);
+            }
+            else
+            {
+                cpuBound.RecordWallTime(Ms(20));
+            }
+        }
+
+        // The first 16 items, then one in eight of the other 144.
+        blockingMeasured.ShouldBe(WorkProfile.SettleSamples + ((160 - WorkProfile.SettleSamples) / WorkProfile.SampleEvery));
+        cpuBoundMeasured.ShouldBe(160);
+    }
+
+    [Fact]
+    public void Blocking_work_that_turns_CPU_bound_is_seen_within_a_few_dozen_items()
+    {
+        var profile = new WorkProfile();
+        for (var i = 0; i < 100; i++)
+        {
+            profile.Record(wall: Ms(100), cpu: Ms(0.05), runnable: TimeSpan.Zero);
+        }
+
+        var items = 0;
+        while (!profile.IsCpuBound && items < 1000)
+        {
+            items++;
+            if (profile.NeedsCpuMeasurement)
+            {
+                profile.Record(wall: Ms(20), cpu: Ms(20), runnable: TimeSpan.Zero);
+            }
+            else
+            {
+                profile.RecordWallTime(Ms(20));
+            }
+        }
+
+        profile.IsCpuBound.ShouldBeTrue();
+        items.ShouldBeLessThanOrEqualTo(4 * WorkProfile.SampleEvery);
+    }
+
+    [Fact]
     public void One_item_stalled_off_the_CPU_does_not_stop_work_being_CPU_bound()
     {
         var profile = new WorkProfile();
