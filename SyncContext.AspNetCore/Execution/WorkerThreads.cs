@@ -158,6 +158,11 @@ internal sealed class WorkerThreads
         var threads = Volatile.Read(ref _threads);
         var waiting = Waiting;
         var idle = Volatile.Read(ref _idle);
+        if (waiting <= idle)
+        {
+            return; // an idle worker takes each waiting item (the policy's first condition): no pace to read
+        }
+
         if (_sizing.ShouldStartThread(threads, waiting, idle, Pace))
         {
             var start = Math.Min(most, Math.Min(waiting - idle, _sizing.ThreadLimit - threads));
@@ -396,7 +401,7 @@ internal sealed class WorkerThreads
         Interlocked.Increment(ref _running);
         TimeSpan cpuBefore = default, runnableBefore = default;
         var measured = profile.NeedsCpuMeasurement && clock.TryRead(out cpuBefore, out runnableBefore);
-        var started = Stopwatch.GetTimestamp();
+        var started = measured ? Stopwatch.GetTimestamp() : taken; // the clock read is a system call, not the item's time
         bool released;
         try
         {
@@ -509,8 +514,14 @@ internal sealed class WorkerThreads
     private bool TryRetireAfterItem()
     {
         var threads = Volatile.Read(ref _threads);
-        if (threads > _sizing.MinThreads
-            && _sizing.ShouldRetireAfterItem(threads, Math.Max(0, Waiting - Volatile.Read(ref _idle)), Pace)
+        if (threads <= _sizing.MinThreads)
+        {
+            return false;
+        }
+
+        // This worker has just finished an item: the pace's last completion is now, with no clock to read.
+        var pace = new WorkPace(_waits.MeanRunTime, TimeSpan.Zero, Volatile.Read(ref _running));
+        if (_sizing.ShouldRetireAfterItem(threads, Math.Max(0, Waiting - Volatile.Read(ref _idle)), pace)
             && Interlocked.CompareExchange(ref _threads, threads - 1, threads) == threads)
         {
             Log.WorkerRetired(_logger, Thread.CurrentThread.Name, threads - 1);
