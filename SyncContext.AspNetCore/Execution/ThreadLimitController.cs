@@ -24,6 +24,9 @@ namespace SyncContext.AspNetCore.Execution;
 /// threads) and the limit stays where it is; idle threads retire on their own timeout. Without a backlog but with
 /// every thread busy, only a halving is tried, and after a failed one the limit rests for
 /// <see cref="HoldAfterFailedShrink"/> samples, so work that needs all its threads loses a few percent to the probes.
+/// A limit that reached the cap with items still waiting rests as long (<see cref="HoldAtCap"/>) before it looks below:
+/// with nothing above, the halving only asks whether the climb was noise, and a flood of blocked items at a user's
+/// <c>MaxThreads</c> would otherwise pay half its threads for a measurement a second after it starts.
 /// </para>
 /// </remarks>
 internal sealed class ThreadLimitController
@@ -65,6 +68,9 @@ internal sealed class ThreadLimitController
 
     /// <summary>Samples waited out after a rejected halving before the next try.</summary>
     public const int HoldAfterFailedShrink = 50;
+
+    /// <summary>Samples a limit that reached the cap waits out before it tries a halving.</summary>
+    public const int HoldAtCap = HoldAfterFailedShrink;
 
     private readonly int _initial;
     private Phase _phase;
@@ -255,7 +261,7 @@ internal sealed class ThreadLimitController
         {
             // Nothing above: look below after a while, in case the climb here was noise.
             _growNext = false;
-            _hold = HoldAfterFailedGrowth;
+            _hold = HoldAtCap;
             return;
         }
 

@@ -130,6 +130,19 @@ public class ThreadLimitControllerTests
     }
 
     [Fact]
+    public void Blocked_work_at_its_cap_keeps_every_thread_for_the_first_five_seconds()
+    {
+        // S4: MaxThreads 64, 256 clients sleeping 100 ms: a halving a second in cost 3 % of the run's completions.
+        var controller = new ThreadLimitController(floor: 2, cap: 64, initial: 64);
+        var run = new Simulation(controller, Blocked, Backlog, wallTime: _ => 100);
+
+        run.Step(TimeSpan.FromSeconds(5));
+
+        run.Limits.ShouldAllBe(limit => limit == 64);
+        run.CompletionsPerSecond.ShouldBe(640, tolerance: 1);
+    }
+
+    [Fact]
     public void Work_blocked_longer_than_a_sample_grows_to_the_cap_and_never_beyond()
     {
         var controller = new ThreadLimitController(floor: 2, cap: 300, initial: 64);
