@@ -192,7 +192,7 @@ internal static class LoadServer
             GC.Collect();
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"heap={GC.GetTotalMemory(false)} ws={Environment.WorkingSet} queued={executor?.QueueLength ?? 0} running={executor?.RunningCount ?? 0} workers={executor?.ThreadCount ?? 0} pool={ThreadPool.ThreadCount} max={maxThreads}");
+        return string.Create(CultureInfo.InvariantCulture, $"heap={GC.GetTotalMemory(false)} ws={Environment.WorkingSet} queued={executor?.QueueLength ?? 0} running={executor?.RunningCount ?? 0} workers={executor?.ThreadCount ?? 0} pool={ThreadPool.ThreadCount} max={maxThreads} gcs={GC.CollectionCount(0)} gc_pause_us={(long)GC.GetTotalPauseDuration().TotalMicroseconds}");
     }
 
     private static bool IsAlive(int pid)
