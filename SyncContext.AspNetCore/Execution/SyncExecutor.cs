@@ -263,14 +263,17 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         }
     }
 
-    /// <summary>Fails a queued item with <paramref name="rejection"/> instead of running it: its first step throws it.</summary>
+    /// <summary>
+    /// Fails a queued item with <paramref name="rejection"/> instead of running it: its first step throws it. Any thread
+    /// may call it while workers run other items: it marks nothing as running (the item runs none of its work).
+    /// </summary>
     /// <returns><see langword="false"/> for an item whose token was cancelled while it waited: nobody waits for its answer.</returns>
     internal bool ExecuteRejected(Task task, WorkRejectedException rejection)
     {
         t_rejectBeforeStart = rejection;
         try
         {
-            return Execute(task);
+            return TryExecuteTask(task);
         }
         finally
         {

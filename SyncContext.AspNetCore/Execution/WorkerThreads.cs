@@ -25,7 +25,8 @@ namespace SyncContext.AspNetCore.Execution;
 /// <para>
 /// Each item is stamped with the executor clock when it is queued. The worker that takes it measures its wait (for
 /// <c>synccontext.work.queue.duration</c> and its trace) and, past <see cref="SyncContextOptions.MaxQueueTime"/>, fails
-/// it with <see cref="WorkRejectionReason.QueueTimeout"/> instead of running it; run times feed
+/// it with <see cref="WorkRejectionReason.QueueTimeout"/> instead of running it; so does a timer, armed only while
+/// items are queued, for those still queued at the bound because every worker is busy; run times feed
 /// <see cref="QueueWaitPolicy"/>, which predicts the wait of the next arrival.
 /// </para>
 /// </remarks>
@@ -66,6 +67,8 @@ internal sealed class WorkerThreads
     private long _lastCompletedAt = Stopwatch.GetTimestamp(); // when a worker last finished an item, for WorkPace
     private Timer? _askAgain; // asks the sizing policy again when it held back a thread for items expected to be taken soon
     private int _askAgainArmed;
+    private ITimer? _expiry; // fails the oldest queued items when they pass MaxQueueTime, only while one is queued
+    private int _expiryArmed;
 
     public WorkerThreads(SyncExecutor executor, WorkAdmission admission, ThreadSizingPolicy sizing, CpuBudgetGate budget, QueueWaitPolicy waits, ExecutorTelemetry telemetry, int spinCount, string name, ILogger logger)
     {
@@ -131,7 +134,102 @@ internal sealed class WorkerThreads
     {
         _queue.Enqueue(new QueuedWork(task, _clockIsStopwatch ? Stopwatch.GetTimestamp() : _telemetry.Clock.GetTimestamp(), _telemetry.CallerToTrace()));
         Signal();
+        if (_waits.IsBounded && Volatile.Read(ref _expiryArmed) == 0)
+        {
+            ArmExpiry();
+        }
+
         ObserveIfDue();
+    }
+
+    /// <summary>
+    /// Arms the expiry timer for the moment the oldest queued item passes <see cref="SyncContextOptions.MaxQueueTime"/>,
+    /// unless it is armed already or nothing is queued. Armed at most once at a time; it re-arms itself while items wait.
+    /// </summary>
+    private void ArmExpiry()
+    {
+        QueuedWork head;
+        while (true)
+        {
+            if (Interlocked.Exchange(ref _expiryArmed, 1) != 0)
+            {
+                return;
+            }
+
+            if (_queue.TryPeek(out head) || _admission.IsAbandoning)
+            {
+                break;
+            }
+
+            // Nothing queued: disarmed. An item queued after the look saw the timer armed and left it to this call.
+            Volatile.Write(ref _expiryArmed, 0);
+            if (_queue.IsEmpty)
+            {
+                return;
+            }
+        }
+
+        if (_admission.IsAbandoning)
+        {
+            return; // shutdown fails what is left; the timer stays disarmed
+        }
+
+        var timer = Volatile.Read(ref _expiry);
+        if (timer is null)
+        {
+            var created = _telemetry.Clock.CreateTimer(static state => ((WorkerThreads)state!).FailExpired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            timer = Interlocked.CompareExchange(ref _expiry, created, null) ?? created;
+            if (!ReferenceEquals(timer, created))
+            {
+                created.Dispose();
+            }
+        }
+
+        // A millisecond past the bound, so that the head has waited longer than it when the timer fires.
+        var due = _waits.MaxQueueTime - _telemetry.Clock.GetElapsedTime(head.QueuedAt) + TimeSpan.FromMilliseconds(1);
+        timer.Change(due > TimeSpan.FromMilliseconds(1) ? due : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The expiry timer: fails the queued items that waited past <see cref="SyncContextOptions.MaxQueueTime"/> while every
+    /// worker was busy, so that their callers get their 503 at the bound, not when a worker is free again. The queue is in
+    /// arrival order, so the expired items are the ones at its head. Then arms itself for the next oldest item.
+    /// </summary>
+    private void FailExpired()
+    {
+        Volatile.Write(ref _expiryArmed, 0); // cleared first: an item queued from now on arms the timer itself if need be
+        while (!_admission.IsAbandoning && _queue.TryPeek(out var head) && _waits.HasWaitedTooLong(_telemetry.Clock.GetElapsedTime(head.QueuedAt)))
+        {
+            if (!_queue.TryDequeue(out var item))
+            {
+                break;
+            }
+
+            var waited = _telemetry.Clock.GetElapsedTime(item.QueuedAt);
+            if (!_waits.HasWaitedTooLong(waited))
+            {
+                // A worker took the head between the look and the take: this younger item goes back, keeping its queue
+                // time (a worker that takes it checks it again), and needs a worker's attention like any queued item.
+                _queue.Enqueue(item);
+                Signal();
+                break;
+            }
+
+            // Its permit stays behind: the worker it wakes finds the queue without it and waits again.
+            _admission.Release();
+            if (item.Task.IsCompleted)
+            {
+                _telemetry.Taken(item, waited, WorkResult.Canceled); // its token was cancelled while it waited: nobody waits for it
+                continue;
+            }
+
+            FailWaitedTooLong(item, waited, cpuSlot: false);
+        }
+
+        if (!_queue.IsEmpty)
+        {
+            ArmExpiry();
+        }
     }
 
     /// <summary>Makes sure a worker takes the item just queued: a handoff, a permit, and a new thread if none is free.</summary>
@@ -375,6 +473,7 @@ internal sealed class WorkerThreads
             if (left == 0 && !_admission.IsAccepting)
             {
                 _askAgain?.Dispose();
+                _expiry?.Dispose();
                 _allWorkersExited.TrySetResult();
             }
         }

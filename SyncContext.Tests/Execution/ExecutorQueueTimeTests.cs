@@ -31,6 +31,56 @@ public class ExecutorQueueTimeTests
     }
 
     [Fact]
+    public async Task An_item_that_waits_past_MaxQueueTime_fails_at_the_bound_while_every_worker_is_still_busy()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, TimeSpan.FromSeconds(1));
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+        var ran = false;
+
+        var late = executor.RunAsync(() => ran = true);
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+
+        // The worker is still blocked: the answer does not wait for it.
+        var error = await Should.ThrowAsync<WorkRejectedException>(late.WaitAsync(TestHosts.HangGuard));
+        error.Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+        blocker.IsCompleted.ShouldBeFalse();
+        executor.QueueLength.ShouldBe(0);
+
+        gate.Set();
+        await blocker.WaitAsync(TestHosts.HangGuard);
+        ran.ShouldBeFalse();
+        (await executor.RunAsync(() => 42).WaitAsync(TestHosts.HangGuard)).ShouldBe(42);
+    }
+
+    [Fact]
+    public async Task Only_the_queued_items_past_MaxQueueTime_fail_the_younger_ones_wait_for_a_worker()
+    {
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, TimeSpan.FromSeconds(1));
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+
+        var oldest = executor.RunAsync(() => "oldest");
+        clock.Advance(TimeSpan.FromSeconds(0.6));
+        var younger = executor.RunAsync(() => "younger");
+        clock.Advance(TimeSpan.FromSeconds(0.6)); // the oldest waited 1.2 s, the younger 0.6 s
+
+        (await Should.ThrowAsync<WorkRejectedException>(oldest.WaitAsync(TestHosts.HangGuard))).Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+        younger.IsCompleted.ShouldBeFalse();
+        executor.QueueLength.ShouldBe(1);
+
+        clock.Advance(TimeSpan.FromSeconds(0.6)); // now the younger one too: the timer armed itself again for it
+        (await Should.ThrowAsync<WorkRejectedException>(younger.WaitAsync(TestHosts.HangGuard))).Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+        blocker.IsCompleted.ShouldBeFalse();
+
+        var inTime = executor.RunAsync(() => "in time");
+        clock.Advance(TimeSpan.FromSeconds(0.5));
+        gate.Set();
+        (await inTime.WaitAsync(TestHosts.HangGuard)).ShouldBe("in time");
+        await blocker.WaitAsync(TestHosts.HangGuard);
+    }
+
+    [Fact]
     public async Task An_item_that_waited_within_MaxQueueTime_runs()
     {
         var clock = new FakeTimeProvider();
