@@ -89,7 +89,7 @@ internal sealed class ThreadSizingPolicy
 
     /// <summary>
     /// Whether the only reason <see cref="ShouldStartThread"/> says no is that the waiting items are expected to be
-    /// taken soon: the caller asks again after <see cref="WorkPace.StartAfter"/>, in case they are not (every worker blocked,
+    /// taken soon: the caller asks again after <see cref="WorkPace.AskAgainAfter"/>, in case they are not (every worker blocked,
     /// and nothing arrives or finishes to ask again).
     /// </summary>
     /// <param name="threads">Workers alive.</param>

@@ -25,6 +25,13 @@ internal readonly record struct WorkPace(TimeSpan MeanRunTime, TimeSpan SinceLas
     public bool IsShortWork => MeanRunTime > TimeSpan.Zero && MeanRunTime < ShortWork;
 
     /// <summary>
+    /// How long a caller waits before it asks again whether items held back for the pace need a thread: for short work
+    /// <see cref="StallAfter"/>, since only a stall would give them one (a timer every millisecond cost the process about 1.5 %
+    /// of a core under a trivial handler at 33,000 req/s), otherwise <see cref="StartAfter"/>.
+    /// </summary>
+    public TimeSpan AskAgainAfter => IsShortWork ? StallAfter : StartAfter;
+
+    /// <summary>
     /// Whether <paramref name="backlog"/> items with no worker free are expected to wait at least <see cref="StartAfter"/>:
     /// nothing is known of the work yet, none finished for <see cref="StallAfter"/> (the busy ones are
     /// blocked, whatever the mean says), or the busy workers need that long to drain them.

@@ -261,7 +261,8 @@ internal sealed class WorkerThreads
             return; // an idle worker takes each waiting item (the policy's first condition): no pace to read
         }
 
-        if (_sizing.ShouldStartThread(threads, waiting, idle, Pace))
+        var pace = Pace;
+        if (_sizing.ShouldStartThread(threads, waiting, idle, pace))
         {
             var start = Math.Min(most, Math.Min(waiting - idle, _sizing.ThreadLimit - threads));
             for (var i = 0; i < start && TryStartWorker(force: false); i++)
@@ -270,7 +271,7 @@ internal sealed class WorkerThreads
         }
         else if (_sizing.ShouldAskAgain(threads, waiting, idle))
         {
-            AskAgainLater();
+            AskAgainLater(pace.AskAgainAfter);
         }
     }
 
@@ -280,10 +281,10 @@ internal sealed class WorkerThreads
 
     /// <summary>
     /// Items wait with every worker busy, and the busy ones were expected to take them soon: if they have not after
-    /// <see cref="WorkPace.StartAfter"/> (every worker blocked, nothing arriving or finishing that would ask),
-    /// the threads they need start then. One timer, armed at most once at a time.
+    /// <paramref name="after"/> (<see cref="WorkPace.AskAgainAfter"/>: every worker blocked, nothing arriving or finishing
+    /// that would ask), the threads they need start then. One timer, armed at most once at a time.
     /// </summary>
-    private void AskAgainLater()
+    private void AskAgainLater(TimeSpan after)
     {
         if (Interlocked.Exchange(ref _askAgainArmed, 1) != 0 || !_admission.IsAccepting)
         {
@@ -301,7 +302,7 @@ internal sealed class WorkerThreads
             }
         }
 
-        timer.Change(WorkPace.StartAfter, Timeout.InfiniteTimeSpan);
+        timer.Change(after, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The timer's question: a backlog that has waited for the busy workers long enough gets all its threads now, as when the limit rises.</summary>

@@ -106,4 +106,11 @@ public class ThreadSizingPolicyTests
     [InlineData(5, 0, 0, false)] // nothing known of the work yet
     public void Threads_beyond_the_eager_ones_retire_after_their_item_when_the_work_is_short(int threads, int meanMicroseconds, int backlog, bool retire)
         => Eager(4).ShouldRetireAfterItem(threads, backlog, new WorkPace(TimeSpan.FromMicroseconds(meanMicroseconds), TimeSpan.Zero, Running: 4)).ShouldBe(retire);
+
+    [Theory]
+    [InlineData(5, 10)] // short work: the busy workers free up within microseconds unless they stalled, so ask after a stall's length
+    [InlineData(100_000, 1)] // long work: ask again as soon as the waiting items would have waited StartAfter
+    [InlineData(0, 1)] // nothing known of the work yet
+    public void The_caller_asks_again_after_a_stall_for_short_work_and_after_StartAfter_otherwise(int meanMicroseconds, int afterMs)
+        => new WorkPace(TimeSpan.FromMicroseconds(meanMicroseconds), TimeSpan.Zero, Running: 4).AskAgainAfter.ShouldBe(TimeSpan.FromMilliseconds(afterMs));
 }
