@@ -96,6 +96,12 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// </summary>
     internal WorkRejectedException Refusal => _admission.Refusal;
 
+    /// <summary>Gets a task faulted once with <see cref="Refusal"/>, for callers that return a <see cref="Task"/>.</summary>
+    internal Task RefusedTask => _admission.RefusedTask;
+
+    /// <summary>A new exception like <see cref="Refusal"/>, for a caller that wraps it in a faulted task of its own.</summary>
+    internal WorkRejectedException NewRefusal() => _admission.NewRefusal();
+
     /// <summary>Gets whether all the executor's work runs on its one thread (<see cref="SyncContextOptions.ThreadAffinity"/>).</summary>
     internal bool HasThreadAffinity => _threadAffinity;
 
@@ -194,7 +200,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         {
             if (admission.Reason == WorkRejectionReason.QueueTimeout)
             {
-                task = Task.FromException<TResult>(_admission.SharedRejection(admission));
+                task = Task.FromException<TResult>(_admission.PredictedRejection(admission));
                 return true;
             }
 

@@ -22,7 +22,8 @@ internal sealed class WorkAdmission
     private readonly ExecutorTelemetry _telemetry;
     private readonly QueueWaitPolicy _waits;
     private readonly TimeSpan _retryAfter;
-    private WorkRejectedException? _lastPredictedRejection;
+    private readonly string _refusalMessage;
+    private PredictedMessage? _lastPredictedMessage;
 
     private long _lastRejectionLog = Environment.TickCount64 - 1000;
     private int _rejectedSinceLog;
@@ -47,18 +48,31 @@ internal sealed class WorkAdmission
         _telemetry = telemetry;
         _waits = waits;
         _retryAfter = retryAfter;
-        Refusal = new(
-            WorkRejectionReason.QueueFull,
-            $"The SyncContext executor '{name}' rejected the work: its queue is at its limit, or it is stopping. An HTTP request is answered with 503 and Retry-After.",
-            retryAfter);
+        _refusalMessage = $"The SyncContext executor '{name}' rejected the work: its queue is at its limit, or it is stopping. An HTTP request is answered with 503 and Retry-After.";
+        Refusal = NewRefusal();
+        RefusedTask = Task.FromException(Refusal);
     }
 
     /// <summary>
-    /// Gets the one exception the callers that do not ask why (an offloaded handler, a stream step) fail with when this
-    /// executor refuses their work: shared, so that shedding load allocates nothing; it carries this executor's
-    /// <see cref="SyncContextOptions.RetryAfter"/>.
+    /// Gets the one exception the callers that do not ask why (an offloaded handler, an endpoint run on the executor) fail
+    /// with when this executor refuses their work: shared, so that shedding load allocates nothing; it carries this
+    /// executor's <see cref="SyncContextOptions.RetryAfter"/>.
     /// </summary>
+    /// <remarks>
+    /// Wrap it in a faulted task once and hand out that task (<see cref="RefusedTask"/>), or answer it without throwing;
+    /// never wrap it in a new faulted task per refusal (use <see cref="NewRefusal"/> there). A faulted task captures its
+    /// exception's stack trace as it is then, and awaiting it throws that trace back into the exception with the
+    /// awaiter's frames added: a shared exception wrapped anew each time grows by a stack trace per refusal (about 70
+    /// characters each in a test), and a server shedding a flood spent its cores copying them, its async endpoints
+    /// answering in 200 ms.
+    /// </remarks>
     public WorkRejectedException Refusal { get; }
+
+    /// <summary>Gets a task faulted once with <see cref="Refusal"/>, for callers that return a <see cref="Task"/>.</summary>
+    public Task RefusedTask { get; }
+
+    /// <summary>A new exception like <see cref="Refusal"/>, for a caller that must wrap it in a faulted task of its own.</summary>
+    public WorkRejectedException NewRefusal() => new(WorkRejectionReason.QueueFull, _refusalMessage, _retryAfter);
 
     /// <summary>Gets the most items that may wait beyond the free workers.</summary>
     public int QueueLimit => _queueLimit;
@@ -153,20 +167,21 @@ internal sealed class WorkAdmission
     public WorkRejectedException Stopped(string message) => new(WorkRejectionReason.Stopping, message, _retryAfter);
 
     /// <summary>
-    /// The exception an internal caller's task fails with when the predicted wait was too long: the last one again
-    /// while the prediction rounds to the same whole second, so that shedding a flood allocates little.
+    /// The exception an internal caller's task fails with when the predicted wait was too long: a new one each time (see
+    /// <see cref="Refusal"/> for why it is never shared), with the message of the last one while the prediction rounds to
+    /// the same whole second, so that shedding a flood formats no string.
     /// </summary>
-    public WorkRejectedException SharedRejection(Admission admission)
+    public WorkRejectedException PredictedRejection(Admission admission)
     {
-        var last = Volatile.Read(ref _lastPredictedRejection);
-        if (last is not null && WholeSeconds(last.RetryAfter!.Value) == WholeSeconds(RetryAfterOf(admission.PredictedWait)))
+        var seconds = WholeSeconds(admission.PredictedWait);
+        var last = Volatile.Read(ref _lastPredictedMessage);
+        if (last is null || last.Seconds != seconds)
         {
-            return last;
+            last = new PredictedMessage(seconds, PredictedTooLongMessage(seconds));
+            Volatile.Write(ref _lastPredictedMessage, last);
         }
 
-        var rejection = PredictedTooLong(admission.PredictedWait);
-        Volatile.Write(ref _lastPredictedRejection, rejection);
-        return rejection;
+        return new(WorkRejectionReason.QueueTimeout, last.Message, RetryAfterOf(admission.PredictedWait));
     }
 
     /// <summary>
@@ -185,13 +200,16 @@ internal sealed class WorkAdmission
     private static long WholeSeconds(TimeSpan wait) => (long)Math.Ceiling(wait.TotalSeconds);
 
     private WorkRejectedException PredictedTooLong(TimeSpan predicted)
-        => new(
-            WorkRejectionReason.QueueTimeout,
-            $"The SyncContext executor '{_name}' rejected the work: its predicted wait in the queue, about {WholeSeconds(predicted)} s, exceeds SyncContextOptions.MaxQueueTime ({_waits.MaxQueueTime.TotalMilliseconds:F0} ms).",
-            RetryAfterOf(predicted));
+        => new(WorkRejectionReason.QueueTimeout, PredictedTooLongMessage(WholeSeconds(predicted)), RetryAfterOf(predicted));
+
+    private string PredictedTooLongMessage(long seconds)
+        => $"The SyncContext executor '{_name}' rejected the work: its predicted wait in the queue, about {seconds} s, exceeds SyncContextOptions.MaxQueueTime ({_waits.MaxQueueTime.TotalMilliseconds:F0} ms).";
 
     /// <summary>When a refused caller should retry: the predicted drain time, never less than the executor's <c>RetryAfter</c>.</summary>
     private TimeSpan RetryAfterOf(TimeSpan predicted) => predicted > _retryAfter ? predicted : _retryAfter;
+
+    /// <summary>The message of the last predicted-wait rejection, and the whole seconds of the wait it names.</summary>
+    private sealed record PredictedMessage(long Seconds, string Message);
 
     /// <summary>Counts a rejection, and logs at most one warning a second however hard the load sheds.</summary>
     private Admission Reject(WorkRejectionReason reason, TimeSpan predictedWait = default)

@@ -81,7 +81,7 @@ internal static class EndpointOnExecutor
         {
             return Runtime.Executor.TryRunUnsafe(s_begin, new EndpointRun(this, context), context.RequestAborted, out var started)
                 ? started.Unwrap()
-                : Task.FromException(Runtime.Executor.Refusal);
+                : Runtime.Executor.RefusedTask;
         }
     }
 

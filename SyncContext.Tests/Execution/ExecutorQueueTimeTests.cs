@@ -135,6 +135,39 @@ public class ExecutorQueueTimeTests
     }
 
     /// <summary>Runs one item that takes <paramref name="runTime"/> on the fake clock, and waits until the executor learnt it.</summary>
+    [Fact]
+    public async Task Shedding_a_flood_by_predicted_wait_never_grows_a_rejections_stack_trace()
+    {
+        // A shared exception wrapped in a new faulted task per refusal collects one more stack trace each time it is
+        // awaited: 70 characters a refusal, and a server shedding a flood spent its cores copying them.
+        var clock = new FakeTimeProvider();
+        using var executor = Create(clock, TimeSpan.FromSeconds(5));
+        await LearnRunTimeAsync(executor, clock, TimeSpan.FromSeconds(3));
+        var (blocker, gate) = await ExecutorFactory.BlockOneWorkerAsync(executor);
+        var queued = executor.RunAsync(() => "queued"); // 3 s ahead of every later arrival: within 5 s
+
+        var traces = new List<int>();
+        for (var i = 0; i < 200; i++)
+        {
+            executor.TryRunUnsafe(static _ => 0, null, default, out var refused).ShouldBeTrue();
+            try
+            {
+                await refused!; // awaited as a request delegate awaits it: the throw writes the trace into the exception
+                throw new ShouldAssertException("the arrival was not refused");
+            }
+            catch (WorkRejectedException error)
+            {
+                error.Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+                traces.Add(error.StackTrace?.Length ?? 0);
+            }
+        }
+
+        traces[^1].ShouldBeLessThanOrEqualTo(Math.Max(2_000, 2 * traces[0]), $"stack trace lengths: {traces[0]} first, {traces[^1]} last");
+        gate.Set();
+        (await queued.WaitAsync(TestHosts.HangGuard)).ShouldBe("queued");
+        await blocker.WaitAsync(TestHosts.HangGuard);
+    }
+
     internal static async Task LearnRunTimeAsync(SyncExecutor executor, FakeTimeProvider clock, TimeSpan runTime)
     {
         await executor.RunAsync(() => clock.Advance(runTime)).WaitAsync(TestHosts.HangGuard);

@@ -114,7 +114,7 @@ internal sealed class ExecutorAsyncEnumerable<T> : IAsyncEnumerable<T>
 
             return sequence._executor.TryRunUnsafe(s_fill, this, default, out var fill)
                 ? TakeAfterAsync(fill)
-                : ValueTask.FromException<bool>(sequence._executor.Refusal);
+                : ValueTask.FromException<bool>(sequence._executor.NewRefusal());
         }
 
         public async ValueTask DisposeAsync()

@@ -129,7 +129,7 @@ internal class ExecutorEnumerable<T> : IEnumerable<T>, IAsyncEnumerable<T>
 
             return sequence._executor.TryRunUnsafe(s_fill, this, default, out var fill)
                 ? TakeAfterAsync(fill)
-                : ValueTask.FromException<bool>(sequence._executor.Refusal);
+                : ValueTask.FromException<bool>(sequence._executor.NewRefusal());
         }
 
         public ValueTask DisposeAsync()

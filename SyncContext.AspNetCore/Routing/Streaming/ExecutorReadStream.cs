@@ -76,7 +76,7 @@ internal sealed class ExecutorReadStream : Stream
         _destination = buffer;
         return _executor.TryRunUnsafe(s_read, this, cancellationToken, out var read)
             ? new ValueTask<int>(read)
-            : ValueTask.FromException<int>(_executor.Refusal);
+            : ValueTask.FromException<int>(_executor.NewRefusal());
     }
 
     /// <inheritdoc />
