@@ -159,7 +159,7 @@ internal sealed class WorkAdmission
     public WorkRejectedException Rejection(Admission admission) => admission.Reason switch
     {
         WorkRejectionReason.QueueFull => new(admission.Reason, $"The SyncContext executor '{_name}' rejected the work: its queue is at its limit of {_queueLimit} items. Raise SyncContextOptions.QueueLimit or MaxThreads, or shed load.", _retryAfter),
-        WorkRejectionReason.QueueTimeout => PredictedTooLong(admission.PredictedWait),
+        WorkRejectionReason.QueueTimeout => PredictedRejection(admission),
         _ => Stopped($"The SyncContext executor '{_name}' rejected the work: it is stopping."),
     };
 
@@ -167,7 +167,7 @@ internal sealed class WorkAdmission
     public WorkRejectedException Stopped(string message) => new(WorkRejectionReason.Stopping, message, _retryAfter);
 
     /// <summary>
-    /// The exception an internal caller's task fails with when the predicted wait was too long: a new one each time (see
+    /// The exception a caller's task fails with when the predicted wait was too long: a new one each time (see
     /// <see cref="Refusal"/> for why it is never shared), with the message of the last one while the prediction rounds to
     /// the same whole second, so that shedding a flood formats no string.
     /// </summary>
@@ -198,9 +198,6 @@ internal sealed class WorkAdmission
     }
 
     private static long WholeSeconds(TimeSpan wait) => (long)Math.Ceiling(wait.TotalSeconds);
-
-    private WorkRejectedException PredictedTooLong(TimeSpan predicted)
-        => new(WorkRejectionReason.QueueTimeout, PredictedTooLongMessage(WholeSeconds(predicted)), RetryAfterOf(predicted));
 
     private string PredictedTooLongMessage(long seconds)
         => $"The SyncContext executor '{_name}' rejected the work: its predicted wait in the queue, about {seconds} s, exceeds SyncContextOptions.MaxQueueTime ({_waits.MaxQueueTime.TotalMilliseconds:F0} ms).";

@@ -151,12 +151,12 @@ internal sealed class WorkerThreads
         QueuedWork head;
         while (true)
         {
-            if (Interlocked.Exchange(ref _expiryArmed, 1) != 0)
+            if (Interlocked.Exchange(ref _expiryArmed, 1) != 0 || _admission.IsAbandoning)
             {
-                return;
+                return; // armed already, or shutdown fails what is left (and the flag stays set)
             }
 
-            if (_queue.TryPeek(out head) || _admission.IsAbandoning)
+            if (_queue.TryPeek(out head))
             {
                 break;
             }
@@ -169,25 +169,29 @@ internal sealed class WorkerThreads
             }
         }
 
-        if (_admission.IsAbandoning)
-        {
-            return; // shutdown fails what is left; the timer stays disarmed
-        }
-
-        var timer = Volatile.Read(ref _expiry);
-        if (timer is null)
-        {
-            var created = _telemetry.Clock.CreateTimer(static state => ((WorkerThreads)state!).FailExpired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            timer = Interlocked.CompareExchange(ref _expiry, created, null) ?? created;
-            if (!ReferenceEquals(timer, created))
-            {
-                created.Dispose();
-            }
-        }
-
         // A millisecond past the bound, so that the head has waited longer than it when the timer fires.
         var due = _waits.MaxQueueTime - _telemetry.Clock.GetElapsedTime(head.QueuedAt) + TimeSpan.FromMilliseconds(1);
-        timer.Change(due > TimeSpan.FromMilliseconds(1) ? due : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        CreatedOnce(ref _expiry, static self => self._telemetry.Clock.CreateTimer(static state => ((WorkerThreads)state!).FailExpired(), self, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan))
+            .Change(due > TimeSpan.FromMilliseconds(1) ? due : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The timer in <paramref name="field"/>, created on first use; a caller that lost the race disposes its own.</summary>
+    private TTimer CreatedOnce<TTimer>(ref TTimer? field, Func<WorkerThreads, TTimer> create)
+        where TTimer : class, ITimer
+    {
+        if (Volatile.Read(ref field) is { } timer)
+        {
+            return timer;
+        }
+
+        var created = create(this);
+        timer = Interlocked.CompareExchange(ref field, created, null) ?? created;
+        if (!ReferenceEquals(timer, created))
+        {
+            created.Dispose();
+        }
+
+        return timer;
     }
 
     /// <summary>
@@ -291,18 +295,8 @@ internal sealed class WorkerThreads
             return;
         }
 
-        var timer = Volatile.Read(ref _askAgain);
-        if (timer is null)
-        {
-            var created = new Timer(static state => ((WorkerThreads)state!).AskAgain(), this, Timeout.Infinite, Timeout.Infinite);
-            timer = Interlocked.CompareExchange(ref _askAgain, created, null) ?? created;
-            if (!ReferenceEquals(timer, created))
-            {
-                created.Dispose();
-            }
-        }
-
-        timer.Change(after, Timeout.InfiniteTimeSpan);
+        CreatedOnce(ref _askAgain, static self => new Timer(static state => ((WorkerThreads)state!).AskAgain(), self, Timeout.Infinite, Timeout.Infinite))
+            .Change(after, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The timer's question: a backlog that has waited for the busy workers long enough gets all its threads now, as when the limit rises.</summary>
