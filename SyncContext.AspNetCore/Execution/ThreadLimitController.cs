@@ -89,6 +89,7 @@ internal sealed class ThreadLimitController
     private long _windowTime;
     private int _windowSamples;
     private bool _started;
+    private volatile bool _rested;
 
     /// <summary>Creates the controller.</summary>
     /// <param name="floor">The lowest limit it sets.</param>
@@ -133,6 +134,20 @@ internal sealed class ThreadLimitController
         _baseLimit = Limit;
     }
 
+    /// <summary>
+    /// Says the executor ran out of work (nothing running, nothing queued), from any thread: the sample that spans the
+    /// idle time measured the load, not the threads, so the next observation starts a new measurement. Without this, the
+    /// first sample of a flood that follows an idle second holds that second and a few stray completions of the load
+    /// before: a rate of about zero, which a doubling then beats blindly.
+    /// </summary>
+    public void Rest()
+    {
+        if (!_rested)
+        {
+            _rested = true;
+        }
+    }
+
     /// <summary>Feeds one observation; returns the limit, changed at most once per <see cref="SampleInterval"/>.</summary>
     /// <param name="now">A clock in milliseconds.</param>
     /// <param name="completed">Items completed since the start, a running count.</param>
@@ -141,9 +156,20 @@ internal sealed class ThreadLimitController
     /// <param name="wallTime">The wall time of the items completed since the start, a running total in any unit (zero when not known).</param>
     public int Observe(long now, long completed, int backlog, int busy, long wallTime = 0)
     {
-        if (!_started)
+        if (!_started || _rested)
         {
+            // The first observation, or the first after the executor rested: a measurement starts here. A move under
+            // way is neither kept nor undone by a window of other load; the limit stays and the next move starts from it.
             _started = true;
+            _rested = false;
+            _windowCompleted = _windowTime = _windowSamples = 0;
+            _windowWall = 0;
+            if (_phase != Phase.Steady)
+            {
+                _phase = Phase.Steady;
+                _baseLimit = Limit;
+            }
+
             _lastTime = now;
             _lastCompleted = completed;
             _lastWall = wallTime;
@@ -196,10 +222,14 @@ internal sealed class ThreadLimitController
                 {
                     _phase = Phase.Steady;
                     _growNext = true;
-                    if (backlog > 0)
+                    if (backlog > 0 && _baseRate > 0)
                     {
                         Move(rate, meanWall); // still short of threads: climb on at once
                     }
+
+                    // A doubling from a window where nothing completed was kept on no evidence (any rate beats
+                    // zero): this window is the first real measurement, so the next move waits for one more, in
+                    // which the items the doubling started have finished and show whether they waited.
                 }
                 else
                 {

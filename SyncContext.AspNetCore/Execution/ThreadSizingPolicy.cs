@@ -117,6 +117,9 @@ internal sealed class ThreadSizingPolicy
         => threads > ThreadLimit
             || (threads > Math.Max(EagerThreads, MinThreads) && pace.IsShortWork && !pace.KeepsWaiting(backlog));
 
+    /// <summary>Says the executor ran out of work, nothing running and nothing queued: the limit controller's next sample starts a new measurement.</summary>
+    public void Rest() => _limit.Rest();
+
     /// <summary>Feeds the limit controller; returns whether the limit rose, so threads should start for the backlog.</summary>
     /// <param name="now">A clock in milliseconds.</param>
     /// <param name="completed">Items completed since the start.</param>

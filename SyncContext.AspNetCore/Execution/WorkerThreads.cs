@@ -527,7 +527,10 @@ internal sealed class WorkerThreads
 
             Interlocked.Add(ref _completedWallTicks, wall.Ticks);
             Interlocked.Increment(ref _completed);
-            Interlocked.Decrement(ref _running);
+            if (Interlocked.Decrement(ref _running) == 0 && Waiting == 0)
+            {
+                _sizing.Rest(); // an idle moment: what the limit controller measures across it is the load, not the threads
+            }
         }
 
         if (released)

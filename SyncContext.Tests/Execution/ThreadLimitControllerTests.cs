@@ -166,8 +166,58 @@ public class ThreadLimitControllerTests
         run.Limits.Skip(run.Limits.Count / 2).Count(limit => limit == 4).ShouldBeGreaterThan(run.Limits.Count / 4);
     }
 
-    /// <summary>A fake clock, and completions that follow the limit at once: one sample per 100 ms step.</summary>
-    private sealed class Simulation(ThreadLimitController controller, Func<int, double> rate, Func<int, int> backlog, Func<int, int>? busy = null, Func<int, double>? wallTime = null)
+    [Fact]
+    public void A_flood_whose_first_items_finish_after_the_first_measurement_never_doubles_twice_on_no_evidence()
+    {
+        // 300 ms behind a pool of 32: nothing completes in the first window, so the first doubling (64 -> 128) is
+        // tried blindly and kept blindly; the items it started finish a window later, having waited for the pool.
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var limits = new Queue<int>(Enumerable.Repeat(32, 4)); // an item's wall time follows the limit it started under, 400 ms ago
+        var run = new Simulation(
+            controller,
+            threads => Math.Min(threads, 32) / 0.3,
+            Backlog,
+            wallTime: threads =>
+            {
+                limits.Enqueue(threads);
+                return 300 * Math.Max(1, limits.Dequeue() / 32.0);
+            },
+            firstCompletionAfter: 300);
+
+        run.Step(TimeSpan.FromSeconds(10));
+
+        var histogram = string.Join(", ", run.Limits.GroupBy(static l => l).OrderBy(static g => g.Key).Select(static g => $"{g.Key}: {g.Count()}"));
+        run.Limits.Max().ShouldBeLessThanOrEqualTo(128, histogram);
+    }
+
+    [Fact]
+    public void Blocked_work_whose_first_items_finish_after_the_first_measurement_still_gets_its_threads_within_a_second()
+    {
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        var run = new Simulation(controller, threads => threads / 0.3, Backlog, wallTime: _ => 300, firstCompletionAfter: 300);
+
+        var reached = run.StepUntil(() => controller.Limit >= Clients, TimeSpan.FromSeconds(5));
+
+        reached.ShouldBeLessThanOrEqualTo(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void After_the_executor_rested_a_move_waits_for_a_whole_measurement_of_the_new_load()
+    {
+        // A warm-up item, then a second of nothing, then a flood: the sample that spans the second says nothing.
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        controller.Observe(0, completed: 0, backlog: 0, busy: 1);
+        controller.Observe(150, completed: 1, backlog: 0, busy: 0, wallTime: 50);
+        controller.Rest();
+
+        controller.Observe(1_150, completed: 1, backlog: 192, busy: 64, wallTime: 50).ShouldBe(64, "the flood's first observation starts a measurement");
+        controller.Observe(1_250, completed: 33, backlog: 192, busy: 64, wallTime: 3_250).ShouldBe(64, "one sample of the flood is half a measurement");
+        controller.Observe(1_350, completed: 65, backlog: 192, busy: 64, wallTime: 9_650).ShouldBe(128, "two samples of the flood, a backlog: a doubling");
+    }
+
+    /// <summary>A fake clock, and completions that follow the limit at once (after the first items' run time): one sample per 100 ms step.</summary>
+    /// <param name="firstCompletionAfter">Milliseconds before anything completes: the first items' run time.</param>
+    private sealed class Simulation(ThreadLimitController controller, Func<int, double> rate, Func<int, int> backlog, Func<int, int>? busy = null, Func<int, double>? wallTime = null, long firstCompletionAfter = 0)
     {
         private readonly Func<int, int> _busy = busy ?? (threads => threads); // every thread runs an item
 
@@ -187,7 +237,7 @@ public class ThreadLimitControllerTests
             controller.Observe(_now, (long)_completed, backlog(controller.Limit), _busy(controller.Limit), (long)_wallTime);
             while (_now < end && !done())
             {
-                var completed = rate(controller.Limit) * ThreadLimitController.SampleInterval / 1000;
+                var completed = _now >= firstCompletionAfter ? rate(controller.Limit) * ThreadLimitController.SampleInterval / 1000 : 0;
                 _completed += completed;
                 _wallTime += completed * (wallTime?.Invoke(controller.Limit) ?? 0);
                 _now += ThreadLimitController.SampleInterval;
