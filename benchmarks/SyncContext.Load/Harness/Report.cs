@@ -13,7 +13,7 @@ internal static class Report
         text.AppendLine(header);
 
         WriteBulkhead(text, results, options);
-        WriteAdmission(text, results);
+        WriteAdmission(text, results, options);
 
         if (results.S1.Count > 0)
         {
@@ -317,7 +317,7 @@ internal static class Report
         }
     }
 
-    private static void WriteAdmission(StringBuilder text, Scenarios results)
+    private static void WriteAdmission(StringBuilder text, Scenarios results, HarnessOptions options)
     {
         if (results.A.Count == 0)
         {
@@ -327,10 +327,10 @@ internal static class Report
         text.AppendLine();
         text.AppendLine("### A wait-bounded admission (issue 9): 256 clients of a handler blocking 100 ms on an executor of 8 threads");
         text.AppendLine();
-        text.AppendLine($"Most possible: {LoadServer.LegacyThreads * 1000 / LoadServer.SlowMilliseconds} answers of 200 a second. `/legacy`: no bound on the queue wait (the default); `/bounded`: `MaxQueueTime` {LoadServer.BoundedQueueMilliseconds} ms. Latencies are of every answer, 200 and 503 alike. Each step on a fresh server.");
+        text.AppendLine($"Most possible: {LoadServer.LegacyThreads * 1000 / LoadServer.SlowMilliseconds} answers of 200 a second. `/legacy`: no bound on the queue wait (the default); `/bounded`: `MaxQueueTime` {LoadServer.BoundedQueueMilliseconds} ms. Latencies are of every answer, 200 and 503 alike. `/fast` (async, {options.FastConnections} clients) runs beside the flood after its ramp; alone: S1's step of this run, or this scenario's own. Each step on a fresh server.");
         text.AppendLine();
-        text.AppendLine("| route | `MaxQueueTime` | 200 req/s | 503 req/s | p50 ms | p99 ms | max ms | load |");
-        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
+        text.AppendLine("| route | `MaxQueueTime` | 200 req/s | 503 req/s | p50 ms | p99 ms | max ms | `/fast` beside req/s | `/fast` beside / alone | `/fast` p99 ms | load |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var row in results.A)
         {
             text.AppendLine(Row(
@@ -341,6 +341,9 @@ internal static class Report
                 Num(row.Flood.P50Ms, "0.00"),
                 Num(row.Flood.P99Ms, "0.00"),
                 Num(row.Flood.MaxMs, "0"),
+                Num(Good(row.Fast), "0"),
+                row.FastAlone is { } alone && Good(alone) > 0 ? $"{100 * Good(row.Fast) / Good(alone):0} %" : "",
+                Num(row.Fast.P99Ms, "0.00"),
                 Num(row.Load, "0.00")));
         }
     }
