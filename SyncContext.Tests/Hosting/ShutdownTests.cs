@@ -15,6 +15,7 @@ using Xunit.Abstractions;
 
 namespace SyncContext.Tests.Hosting;
 
+[Collection(TimingCollection.Name)]
 public partial class ShutdownTests(ITestOutputHelper output)
 {
     private const int Clients = 16;
@@ -92,7 +93,7 @@ public partial class ShutdownTests(ITestOutputHelper output)
         }
         catch (HttpRequestException error)
         {
-            return $"error: {error.Message}";
+            return $"error: {error.Message} {error.InnerException?.Message}";
         }
     }
 
