@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,6 +84,9 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>The name of the executor <c>AddSyncContext</c> registers.</summary>
     internal const string DefaultName = "default";
+
+    /// <summary>Items whose mean run time is at most this are waited for by the caller that handed them to a spinning worker, for up to their mean plus this.</summary>
+    internal static readonly TimeSpan ShortItemWait = TimeSpan.FromMicroseconds(10);
 
     /// <summary>
     /// Gets the name the executor is registered under: <see cref="DefaultName"/>, or that of <c>AddSyncExecutor(name)</c>;
@@ -387,6 +391,10 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             else
             {
                 task.Start(this);
+                if (WorkerThreads.TakeHandedToSpinner())
+                {
+                    AwaitShortItem(task);
+                }
             }
         }
         catch (InvalidOperationException) when (task.IsCanceled)
@@ -400,6 +408,29 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         }
 
         return task;
+    }
+
+    /// <summary>
+    /// Waits a few microseconds for an item just handed to a spinning worker when its work is known to be that short
+    /// (a mean run time of at most <see cref="ShortItemWait"/>): the caller then gets a completed task and goes on at
+    /// once, instead of awaiting it and resuming from the thread pool's queue, a second hop through the pool and an
+    /// await box for a handler that ran for a microsecond. A sequential request to a trivial offloaded handler took
+    /// 3.7 us instead of 7.7 us and allocated 120 B less (benchmarks/RESULTS.md). It waits at most the mean run time
+    /// plus <see cref="ShortItemWait"/>, and only for a worker that was spinning, so it is on a core already.
+    /// </summary>
+    private void AwaitShortItem(Task task)
+    {
+        var mean = _workers.MeanRunTime;
+        if (mean <= TimeSpan.Zero || mean > ShortItemWait)
+        {
+            return;
+        }
+
+        var until = Stopwatch.GetTimestamp() + (long)((mean + ShortItemWait).TotalSeconds * Stopwatch.Frequency);
+        while (!task.IsCompleted && Stopwatch.GetTimestamp() < until)
+        {
+            Thread.SpinWait(10);
+        }
     }
 
     /// <summary>The thread bounds an executor runs with: its options', or one thread kept for good with thread affinity.</summary>

@@ -129,6 +129,26 @@ internal sealed class WorkerThreads
         }
     }
 
+    [ThreadStatic]
+    private static bool t_handedToSpinner;
+
+    /// <summary>
+    /// Whether the item this thread queued last was handed to a spinning worker, which takes it within a microsecond or
+    /// two; reading it clears it.
+    /// </summary>
+    public static bool TakeHandedToSpinner()
+    {
+        var handed = t_handedToSpinner;
+        t_handedToSpinner = false;
+        return handed;
+    }
+
+    /// <summary>Gets whether a worker spins for work now, so that the next item is handed to it.</summary>
+    internal bool HasSpinner => Volatile.Read(ref _spinner) == SpinnerWaiting;
+
+    /// <summary>Gets the items' mean run time, zero before one finished.</summary>
+    public TimeSpan MeanRunTime => _waits.MeanRunTime;
+
     /// <summary>Queues an item whose place <see cref="WorkAdmission"/> reserved, and makes sure a worker takes it.</summary>
     public void Enqueue(Task task)
     {
@@ -241,7 +261,9 @@ internal sealed class WorkerThreads
     {
         // A spinning worker is handed the item directly: no lock, no wake-up. Otherwise a permit wakes at
         // most one parked worker.
-        if (Interlocked.CompareExchange(ref _spinner, SpinnerHanded, SpinnerWaiting) != SpinnerWaiting)
+        var handed = Interlocked.CompareExchange(ref _spinner, SpinnerHanded, SpinnerWaiting) == SpinnerWaiting;
+        t_handedToSpinner = handed;
+        if (!handed)
         {
             _work.Release();
         }
