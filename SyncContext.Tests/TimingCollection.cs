@@ -1,12 +1,12 @@
 namespace SyncContext.Tests;
 
 /// <summary>
-/// Tests that hold a real deadline (a host's shutdown timeout against Kestrel) run alone, after the parallel ones: beside
-/// the whole suite on two cores, a response that had a second of slack was once written after the deadline (two resets in
-/// about one suite run of four).
+/// Tests that need the machine to themselves run alone, after the parallel ones: those that hold a real deadline (a host's
+/// shutdown timeout against Kestrel: beside the whole suite on two cores, two requests were reset in about one suite run
+/// of four), and those that need the thread pool idle.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class TimingCollection
 {
-    public const string Name = "Deadlines, run alone";
+    public const string Name = "Run alone";
 }

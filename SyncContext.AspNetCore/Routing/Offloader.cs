@@ -39,7 +39,18 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
     /// <summary>Queues <paramref name="call"/> on the executor; a request already aborted never runs it.</summary>
     protected Task<TResult> Offload(OffloadedCall<TResult> call)
     {
-        var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
+        var httpContext = Runtime.HttpContexts.HttpContext;
+        if (typeof(TResult) == typeof(string) && httpContext is not null)
+        {
+            // RDF's writer of a Task<string> sets the content type as soon as the wrapper returns, while the worker
+            // runs the call, which reads the response too (HasStarted). An HttpContext caches its features on first
+            // use, and two threads filling that cache at once can each see the other's reset: a NullReferenceException
+            // in Response.Headers or HasStarted, about once in 300,000 sequential requests. Filled here, before the
+            // work is queued, the cache is only read by both.
+            _ = httpContext.Response.HasStarted;
+        }
+
+        var token = httpContext?.RequestAborted ?? default;
         return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : _rejected;
     }
 }
