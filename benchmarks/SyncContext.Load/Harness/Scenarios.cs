@@ -150,15 +150,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
     /// </summary>
     public async Task RunAdmissionAsync()
     {
-        var fastAlone = S1.FirstOrDefault(r => r.Mode == ServerMode.SyncContext && r.BlockingClients == 0)?.Fast;
-        if (fastAlone is null)
-        {
-            log.WriteLine($"  A: /fast alone (load {LoadAverage():0.00})");
-            await using var idle = await StartAsync(ServerMode.SyncContext);
-            await WarmAsync(idle, "/fast", options.FastConnections);
-            fastAlone = await LoadAsync($"{idle.BaseUrl}/fast", options.FastConnections, Duration);
-        }
-
+        var fastAlone = await FastAloneAsync(ServerMode.SyncContext, "A", queueLimit: null, maxThreads: null);
         foreach (var route in new[] { "/legacy", "/bounded" })
         {
             var load = LoadAverage();
@@ -271,14 +263,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
     /// </summary>
     public async Task RunWorkloadsAsync(ServerMode mode)
     {
-        var fastAlone = S1.FirstOrDefault(r => r.Mode == mode && r.BlockingClients == 0)?.Fast;
-        if (fastAlone is null)
-        {
-            log.WriteLine($"  W {mode}: /fast alone (load {LoadAverage():0.00})");
-            await using var idle = await StartAsync(mode, queueLimit: -1, maxThreads: 0);
-            await WarmAsync(idle, "/fast", options.FastConnections);
-            fastAlone = await LoadAsync($"{idle.BaseUrl}/fast", options.FastConnections, Duration);
-        }
+        var fastAlone = await FastAloneAsync(mode, $"W {mode}", queueLimit: -1, maxThreads: 0);
 
         foreach (var workload in Enum.GetValues<Workload>())
         {
@@ -316,6 +301,20 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
                 Check(sync.Requests - sync.Non2xx > 0, $"W {mode} {route}: answered nothing.");
             }
         }
+    }
+
+    /// <summary><c>/fast</c> alone for <paramref name="mode"/>: S1's step of this run, or a step of its own on a fresh server.</summary>
+    private async Task<LoadResult?> FastAloneAsync(ServerMode mode, string step, int? queueLimit, int? maxThreads)
+    {
+        if (S1.FirstOrDefault(r => r.Mode == mode && r.BlockingClients == 0)?.Fast is { } fromS1)
+        {
+            return fromS1;
+        }
+
+        log.WriteLine($"  {step}: /fast alone (load {LoadAverage():0.00})");
+        await using var idle = await StartAsync(mode, queueLimit, maxThreads);
+        await WarmAsync(idle, "/fast", options.FastConnections);
+        return await LoadAsync($"{idle.BaseUrl}/fast", options.FastConnections, Duration);
     }
 
     public static string Route(Workload workload) => workload switch
