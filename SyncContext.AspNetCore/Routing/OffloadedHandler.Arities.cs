@@ -1,5 +1,5 @@
 // Written once by a script and kept by hand: one class per arity, each only forwarding its arguments to
-// Offloader<TResult>, which does the work. RDF calls Invoke (or InvokeVoid for a void handler) with the
+// Offloader<TResult>, which does the work. RDF calls Invoke (InvokeVoid for a void handler, InvokeText for a string one) with the
 // arguments it bound from the request for the user's own parameters, so each arity needs its own signature.
 namespace SyncContext.AspNetCore.Routing;
 
@@ -20,6 +20,8 @@ internal sealed class OffloadedHandler<TResult> : Offloader<TResult>
 
     public Task InvokeVoid() => Invoke();
 
+    public Task InvokeText() => WriteText(Invoke());
+
     private sealed class Arguments(OffloadedHandler<TResult> owner) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler();
@@ -34,6 +36,8 @@ internal sealed class OffloadedHandler<T1, TResult>(Func<T1, TResult> handler, O
     public Task<TResult> Invoke(T1 a1) => Offload(new Arguments(this, a1));
 
     public Task InvokeVoid(T1 a1) => Invoke(a1);
+
+    public Task InvokeText(T1 a1) => WriteText(Invoke(a1));
 
     private sealed class Arguments(OffloadedHandler<T1, TResult> owner, T1 a1) : OffloadedCall<TResult>(owner)
     {
@@ -50,6 +54,8 @@ internal sealed class OffloadedHandler<T1, T2, TResult>(Func<T1, T2, TResult> ha
 
     public Task InvokeVoid(T1 a1, T2 a2) => Invoke(a1, a2);
 
+    public Task InvokeText(T1 a1, T2 a2) => WriteText(Invoke(a1, a2));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, TResult> owner, T1 a1, T2 a2) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2);
@@ -64,6 +70,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, TResult>(Func<T1, T2, T3, TRe
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3) => Offload(new Arguments(this, a1, a2, a3));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3) => Invoke(a1, a2, a3);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3) => WriteText(Invoke(a1, a2, a3));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, TResult> owner, T1 a1, T2 a2, T3 a3) : OffloadedCall<TResult>(owner)
     {
@@ -80,6 +88,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, TResult>(Func<T1, T2, T3,
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4) => Invoke(a1, a2, a3, a4);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4) => WriteText(Invoke(a1, a2, a3, a4));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4);
@@ -94,6 +104,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, TResult>(Func<T1, T2,
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => Offload(new Arguments(this, a1, a2, a3, a4, a5));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => Invoke(a1, a2, a3, a4, a5);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => WriteText(Invoke(a1, a2, a3, a4, a5));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) : OffloadedCall<TResult>(owner)
     {
@@ -110,6 +122,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, TResult>(Func<T1,
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => Invoke(a1, a2, a3, a4, a5, a6);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => WriteText(Invoke(a1, a2, a3, a4, a5, a6));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4, a5, a6);
@@ -124,6 +138,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, TResult>(Func
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => Invoke(a1, a2, a3, a4, a5, a6, a7);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) : OffloadedCall<TResult>(owner)
     {
@@ -140,6 +156,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, TResult>(
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4, a5, a6, a7, a8);
@@ -154,6 +172,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, TResu
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) : OffloadedCall<TResult>(owner)
     {
@@ -170,6 +190,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
@@ -184,6 +206,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) : OffloadedCall<TResult>(owner)
     {
@@ -200,6 +224,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
@@ -214,6 +240,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) : OffloadedCall<TResult>(owner)
     {
@@ -230,6 +258,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14);
@@ -245,6 +275,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
 
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15));
+
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15) : OffloadedCall<TResult>(owner)
     {
         protected override TResult Call() => owner._handler(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
@@ -259,6 +291,8 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
     public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16));
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
+
+    public Task InvokeText(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) => WriteText(Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16));
 
     private sealed class Arguments(OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, TResult> owner, T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) : OffloadedCall<TResult>(owner)
     {

@@ -84,7 +84,7 @@ internal static class OffloadedRequestDelegate
         }
 
         var hasFilters = options.EndpointBuilder?.FilterFactories.Count > 0;
-        var built = CreateWithOriginalMethodForFilters(Wrap(handler, runtime), method, options, metadata);
+        var built = CreateWithOriginalMethodForFilters(Wrap(handler, runtime, hasFilters), method, options, metadata);
         var inner = built.RequestDelegate;
         var rejections = runtime.Rejections;
 
@@ -139,10 +139,15 @@ internal static class OffloadedRequestDelegate
         static bool IsUnsupported(Type type) => type.IsByRef || type.IsPointer || type.IsByRefLike || type.IsFunctionPointer;
     }
 
-    /// <summary>The typed wrapper: a delegate over <c>OffloadedHandler&lt;..., TResult&gt;.Invoke</c> with the handler's parameter types.</summary>
+    /// <summary>
+    /// The typed wrapper: a delegate over <c>OffloadedHandler&lt;..., TResult&gt;.Invoke</c> with the handler's parameter
+    /// types. A string handler without filters gets <c>InvokeText</c>, which writes the text itself once the handler
+    /// returned (see <see cref="Offloader{TResult}"/>); with filters RDF writes it after the filters, as without
+    /// SyncContext, and the filters see the string, so the wrapper returns it.
+    /// </summary>
     [RequiresUnreferencedCode(TrimmingWarning)]
     [RequiresDynamicCode(TrimmingWarning)]
-    private static Delegate Wrap(Delegate handler, OffloadRuntime runtime)
+    private static Delegate Wrap(Delegate handler, OffloadRuntime runtime, bool hasFilters)
     {
         var method = handler.Method;
         var parameters = method.GetParameters();
@@ -153,7 +158,7 @@ internal static class OffloadedRequestDelegate
         var typed = isVoid ? ReturningNoResult(handler, parameters, funcType) : Delegate.CreateDelegate(funcType, handler.Target, method);
         var offloadedType = s_arities[parameters.Length].MakeGenericType(typeArguments);
         var offloaded = Activator.CreateInstance(offloadedType, typed, runtime)!;
-        var invoke = offloadedType.GetMethod(isVoid ? "InvokeVoid" : "Invoke")!;
+        var invoke = offloadedType.GetMethod(isVoid ? "InvokeVoid" : method.ReturnType == typeof(string) && !hasFilters ? "InvokeText" : "Invoke")!;
 
         Type[] wrapperSignature = [.. typeArguments[..^1], invoke.ReturnType];
         return invoke.CreateDelegate(Expression.GetFuncType(wrapperSignature), offloaded);

@@ -15,7 +15,8 @@ namespace SyncContext.AspNetCore.Routing;
 /// bindings it inferred from the user's original method (see <see cref="OffloadedRequestDelegate"/>). So RDF builds
 /// the same request delegate it builds without SyncContext: it binds the same way, answers binding failures with
 /// 400 before the wrapper is called (the executor is never touched), writes the result with the writer of
-/// <typeparamref name="TResult"/>, and calls the handler during re-execution (<c>UseExceptionHandler("/error")</c>,
+/// <typeparamref name="TResult"/> (a string handler's text is written by <see cref="WriteText(Task{TResult})"/>, as RDF writes it
+/// for a synchronous handler), and calls the handler during re-execution (<c>UseExceptionHandler("/error")</c>,
 /// <c>UseStatusCodePagesWithReExecute</c>), which an endpoint filter would skip once the status is 400 or more.
 /// Only the thread that runs the handler body differs.
 /// </para>
@@ -39,20 +40,42 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
     /// <summary>Queues <paramref name="call"/> on the executor; a request already aborted never runs it.</summary>
     protected Task<TResult> Offload(OffloadedCall<TResult> call)
     {
-        var httpContext = Runtime.HttpContexts.HttpContext;
-        if (typeof(TResult) == typeof(string) && httpContext is not null)
-        {
-            // RDF's writer of a Task<string> sets the content type as soon as the wrapper returns, while the worker
-            // runs the call, which reads the response too (HasStarted). An HttpContext caches its features on first
-            // use, and two threads filling that cache at once can each see the other's reset: a NullReferenceException
-            // in Response.Headers or HasStarted, about once in 300,000 sequential requests. Filled here, before the
-            // work is queued, the cache is only read by both.
-            _ = httpContext.Response.HasStarted;
-        }
-
-        var token = httpContext?.RequestAborted ?? default;
+        var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
         return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : _rejected;
     }
+
+    /// <summary>
+    /// Writes a string handler's answer once its call has returned, as RDF writes a synchronous string handler's: the
+    /// content type <c>text/plain; charset=utf-8</c> unless the handler set one, then the text. The wrapper of a string
+    /// handler without filters returns this <see cref="Task"/>, not <see cref="Task{TResult}"/>, because RDF's writer of
+    /// a <c>Task&lt;string&gt;</c> sets the content type before it awaits the task: on the request thread while the
+    /// handler runs on the worker, so the handler saw a content type it never sees without SyncContext (and
+    /// <c>Response.Headers.Clear()</c> removed it), and both threads wrote the response's headers at once. Here the
+    /// request thread touches the response only after the handler returned, as without SyncContext. A failed call is
+    /// handed on as it is: a rejection stays the cached task that <see cref="RejectionAnswer"/> answers with 503.
+    /// </summary>
+    protected Task WriteText(Task<TResult> call)
+    {
+        if (call.IsCompletedSuccessfully)
+        {
+            return WriteText(CurrentHttpContext(), (string?)(object?)call.Result);
+        }
+
+        return call.IsCompleted ? call : WriteWhenReturned(call, CurrentHttpContext());
+
+        static async Task WriteWhenReturned(Task<TResult> call, HttpContext httpContext)
+            => await WriteText(httpContext, (string?)(object?)await call);
+    }
+
+    private static Task WriteText(HttpContext httpContext, string? text)
+    {
+        httpContext.Response.ContentType ??= "text/plain; charset=utf-8";
+        return httpContext.Response.WriteAsync(text!); // a null string fails here, as it does without SyncContext
+    }
+
+    private HttpContext CurrentHttpContext()
+        => Runtime.HttpContexts.HttpContext
+           ?? throw new InvalidOperationException("An offloaded string handler ran with no current HttpContext: IHttpContextAccessor is not set for this request.");
 }
 
 /// <summary>One call of a handler with its arguments, as it travels to the worker.</summary>
@@ -75,15 +98,7 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : IKeye
         var runtime = owner.Runtime;
         var httpContext = runtime.HttpContexts.HttpContext;
         using var synchronousIO = runtime.AllowSynchronousIO && httpContext is not null ? new SynchronousIOScope(httpContext) : default;
-        var result = Call();
-        if (typeof(TResult) == typeof(string) && httpContext is { Response.HasStarted: true })
-        {
-            // RDF writes a sync string handler's content type after the handler ran, which fails once the handler has
-            // started the response itself; its Task<string> writer sets it before awaiting. Fail as the sync one does.
-            httpContext.Response.ContentType = "text/plain; charset=utf-8";
-        }
-
-        return OffloadedResults.Prepare(result, httpContext);
+        return OffloadedResults.Prepare(Call(), httpContext);
     }
 
     /// <summary>Calls the user's handler with the arguments.</summary>

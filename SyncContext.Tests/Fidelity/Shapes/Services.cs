@@ -38,6 +38,11 @@ internal static partial class FidelityShapes
         f.Add("httpcontext-status", """MapGet("/", (HttpContext context) => { P.Here(); context.Response.StatusCode = 418; })""", Get("/"));
         f.Add("httpcontext-header", """MapGet("/", (HttpContext context) => { context.Response.Headers["X-Handled"] = "yes"; return P.T("with header"); })""", Get("/"));
         f.Add("httpcontext-status-and-string", """MapGet("/", (HttpContext context) => { context.Response.StatusCode = 202; return P.T("accepted"); })""", Get("/"));
+        // What the response holds while the handler runs, read after a pause so that any write the request thread makes
+        // meanwhile (RDF's Task<string> writer set the content type before awaiting the worker) has happened.
+        f.Add("httpcontext-reads-content-type", """MapGet("/", (HttpContext context) => { Thread.Sleep(20); return P.T(context.Response.ContentType ?? "none yet"); })""", Get("/"));
+        f.Add("httpcontext-clears-headers", """MapGet("/", (HttpContext context) => { Thread.Sleep(20); context.Response.Headers.Clear(); return P.T("cleared"); })""", Get("/"));
+        f.Add("httpcontext-counts-headers", """MapGet("/", (HttpContext context) => { Thread.Sleep(20); return P.T(context.Response.Headers.Count); })""", Get("/"));
         f.Add("httpcontext-content-type", """MapGet("/", (HttpContext context) => { context.Response.ContentType = "text/csv"; return P.T("a,b"); })""", Get("/"));
         f.Add("httpcontext-write-sync-over-async", """MapGet("/", (HttpContext context) => { P.Here(); context.Response.WriteAsync("written").GetAwaiter().GetResult(); })""", Get("/"));
         f.Add("httpcontext-write-and-return", """MapGet("/", (HttpContext context) => { context.Response.WriteAsync("first ").GetAwaiter().GetResult(); return P.T("second"); })""", Get("/"));
