@@ -81,31 +81,57 @@ internal sealed class CpuBudgetGate
 
     /// <summary>Takes back the held items that <paramref name="stillHeld"/> says may go, to be queued as I/O-bound work.</summary>
     public List<QueuedWork>? TakeReleased(Func<Task, bool> stillHeld)
+        => _heldCount == 0 ? null : TakeWhere(static (item, stillHeld) => !stillHeld(item.Task), stillHeld);
+
+    /// <summary>
+    /// Takes back the held items that <paramref name="expired"/> says have waited too long
+    /// (<see cref="SyncContextOptions.MaxQueueTime"/>), to be failed without running.
+    /// </summary>
+    public List<QueuedWork>? TakeExpired(Func<QueuedWork, bool> expired)
+        => _heldCount == 0 ? null : TakeWhere(static (item, expired) => expired(item), expired);
+
+    /// <summary>Gets when the longest-held item was queued, for the expiry timer; <see langword="false"/> when none is held.</summary>
+    public bool TryGetOldestQueuedAt(out long queuedAt)
     {
+        queuedAt = long.MaxValue;
         if (_heldCount == 0)
         {
-            return null;
+            return false;
         }
 
         lock (_lock)
         {
-            List<QueuedWork>? released = null;
+            // Held in the order workers took them, which is not quite their queue order (items given back go round again).
+            foreach (var item in _held)
+            {
+                queuedAt = Math.Min(queuedAt, item.QueuedAt);
+            }
+
+            return _held.Count > 0;
+        }
+    }
+
+    private List<QueuedWork>? TakeWhere<TState>(Func<QueuedWork, TState, bool> take, TState state)
+    {
+        lock (_lock)
+        {
+            List<QueuedWork>? taken = null;
             var count = _held.Count;
             for (var i = 0; i < count; i++)
             {
                 var item = _held.Dequeue();
-                if (stillHeld(item.Task))
+                if (take(item, state))
                 {
-                    _held.Enqueue(item); // goes round once, so the order of those still held is kept
+                    (taken ??= []).Add(item);
                 }
                 else
                 {
-                    (released ??= []).Add(item);
+                    _held.Enqueue(item); // goes round once, so the order of those still held is kept
                 }
             }
 
             _heldCount = _held.Count;
-            return released;
+            return taken;
         }
     }
 

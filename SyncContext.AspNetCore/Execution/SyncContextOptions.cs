@@ -73,7 +73,7 @@ public sealed class SyncContextOptions
     /// <summary>
     /// Gets or sets the longest a work item may wait in the queue. An item still queued when it has waited that long is
     /// failed with <see cref="WorkRejectedException"/> (<see cref="WorkRejectionReason.QueueTimeout"/>) without running,
-    /// at that moment, whether or not a worker is free (an item held back for the CPU budget, when a worker takes it),
+    /// at that moment, whether or not a worker is free (an item held back for the CPU budget too),
     /// and an arriving item is refused at once when its predicted wait (its place in the queue times the recent run
     /// time of an item, divided by the threads) already exceeds it. HTTP requests get <c>503</c> with a
     /// <c>Retry-After</c> of the predicted wait (whole seconds, rounded up, and at least <see cref="RetryAfter"/>).

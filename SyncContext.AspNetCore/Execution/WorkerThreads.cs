@@ -163,12 +163,13 @@ internal sealed class WorkerThreads
     }
 
     /// <summary>
-    /// Arms the expiry timer for the moment the oldest queued item passes <see cref="SyncContextOptions.MaxQueueTime"/>,
-    /// unless it is armed already or nothing is queued. Armed at most once at a time; it re-arms itself while items wait.
+    /// Arms the expiry timer for the moment the oldest waiting item (queued, or held back for the CPU budget) passes
+    /// <see cref="SyncContextOptions.MaxQueueTime"/>, unless it is armed already or nothing waits. Armed at most once at
+    /// a time; it re-arms itself while items wait.
     /// </summary>
     private void ArmExpiry()
     {
-        QueuedWork head;
+        long oldest;
         while (true)
         {
             if (Interlocked.Exchange(ref _expiryArmed, 1) != 0 || _admission.IsAbandoning)
@@ -176,21 +177,21 @@ internal sealed class WorkerThreads
                 return; // armed already, or shutdown fails what is left (and the flag stays set)
             }
 
-            if (_queue.TryPeek(out head))
+            if (TryGetOldestWaiting(out oldest))
             {
                 break;
             }
 
-            // Nothing queued: disarmed. An item queued after the look saw the timer armed and left it to this call.
+            // Nothing waits: disarmed. An item queued or held after the look saw the timer armed and left it to this call.
             Volatile.Write(ref _expiryArmed, 0);
-            if (_queue.IsEmpty)
+            if (_queue.IsEmpty && _budget.HeldCount == 0)
             {
                 return;
             }
         }
 
-        // A millisecond past the bound, so that the head has waited longer than it when the timer fires.
-        var due = _waits.MaxQueueTime - _telemetry.Clock.GetElapsedTime(head.QueuedAt) + TimeSpan.FromMilliseconds(1);
+        // A millisecond past the bound, so that the oldest has waited longer than it when the timer fires.
+        var due = _waits.MaxQueueTime - _telemetry.Clock.GetElapsedTime(oldest) + TimeSpan.FromMilliseconds(1);
         CreatedOnce(ref _expiry, static self => self._telemetry.Clock.CreateTimer(static state => ((WorkerThreads)state!).FailExpired(), self, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan))
             .Change(due > TimeSpan.FromMilliseconds(1) ? due : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
     }
@@ -216,8 +217,9 @@ internal sealed class WorkerThreads
 
     /// <summary>
     /// The expiry timer: fails the queued items that waited past <see cref="SyncContextOptions.MaxQueueTime"/> while every
-    /// worker was busy, so that their callers get their 503 at the bound, not when a worker is free again. The queue is in
-    /// arrival order, so the expired items are the ones at its head. Then arms itself for the next oldest item.
+    /// worker was busy, and the CPU-bound items held back for the budget as long, so that their callers get their 503 at
+    /// the bound, not when a worker or a CPU slot is free again. The queue is in arrival order, so the expired items are
+    /// the ones at its head. Then arms itself for the next oldest item.
     /// </summary>
     private void FailExpired()
     {
@@ -250,10 +252,41 @@ internal sealed class WorkerThreads
             FailWaitedTooLong(item, waited, cpuSlot: false);
         }
 
-        if (!_queue.IsEmpty)
+        // Held CPU-bound items have waited as long as queued ones: their callers get their 503 at the bound too, not when
+        // a CPU-bound item finishes and a worker takes them. They hold no slot, only their place in the admission's count.
+        if (!_admission.IsAbandoning && _budget.TakeExpired(item => _waits.HasWaitedTooLong(_telemetry.Clock.GetElapsedTime(item.QueuedAt))) is { } expired)
+        {
+            foreach (var item in expired)
+            {
+                _admission.Release();
+                var waited = _telemetry.Clock.GetElapsedTime(item.QueuedAt);
+                if (item.Task.IsCompleted)
+                {
+                    _telemetry.Taken(item, waited, WorkResult.Canceled);
+                    continue;
+                }
+
+                FailWaitedTooLong(item, waited, cpuSlot: false);
+            }
+        }
+
+        if (!_queue.IsEmpty || _budget.HeldCount > 0)
         {
             ArmExpiry();
         }
+    }
+
+    /// <summary>Gets when the oldest item still waiting was queued: the queue's head, or an item held for the CPU budget.</summary>
+    private bool TryGetOldestWaiting(out long queuedAt)
+    {
+        var held = _budget.TryGetOldestQueuedAt(out queuedAt);
+        if (_queue.TryPeek(out var head))
+        {
+            queuedAt = held ? Math.Min(queuedAt, head.QueuedAt) : head.QueuedAt;
+            return true;
+        }
+
+        return held;
     }
 
     /// <summary>Makes sure a worker takes the item just queued: a handoff, a permit, and a new thread if none is free.</summary>
@@ -471,7 +504,13 @@ internal sealed class WorkerThreads
                 {
                     if (!_budget.TryEnter(item))
                     {
-                        continue; // held: a CPU-bound item that finishes hands it a slot
+                        // Held: a CPU-bound item that finishes hands it a slot, or the expiry timer fails it at the bound.
+                        if (_waits.IsBounded && Volatile.Read(ref _expiryArmed) == 0)
+                        {
+                            ArmExpiry();
+                        }
+
+                        continue;
                     }
 
                     cpuSlot = true;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using SyncContext.AspNetCore.Execution;
 
 namespace SyncContext.Tests.Execution;
@@ -96,5 +97,58 @@ public class ExecutorCpuBudgetTests
         await TestHosts.WaitUntilAsync(() => Volatile.Read(ref blocked) == 3, "the two held items to run at once");
         release.Set();
         await Task.WhenAll([first, .. held]).WaitAsync(TestHosts.HangGuard);
+    }
+
+    [Fact]
+    public async Task A_CPU_bound_item_held_for_the_budget_fails_at_MaxQueueTime_while_the_budget_is_still_spent()
+    {
+        if (!HasCpuClock)
+        {
+            return;
+        }
+
+        var clock = new FakeTimeProvider();
+        using var executor = new SyncExecutor(
+            Options.Create(new SyncContextOptions { MaxThreads = 8, MinThreads = 0, CpuBudget = 1, SpinCount = 0, MaxQueueTime = TimeSpan.FromSeconds(1) }),
+            timeProvider: clock);
+        using var release = new ManualResetEventSlim();
+        var blocks = false;
+        var ran = 0;
+        void Work()
+        {
+            if (!Volatile.Read(ref blocks))
+            {
+                CpuWork.Compute(TimeSpan.FromMilliseconds(3));
+                return;
+            }
+
+            Interlocked.Increment(ref ran);
+            release.Wait(TestHosts.HangGuard); // holds the one CPU slot until the test lets it go
+        }
+
+        var profile = executor.Workers.Profiles.Of(WorkProfiles.KeyOf((Action)Work));
+        for (var i = 0; i < 50 && !profile.IsCpuBound; i++)
+        {
+            await executor.RunAsync(Work).WaitAsync(TestHosts.HangGuard);
+        }
+
+        profile.IsCpuBound.ShouldBeTrue("the 3 ms items were never measured as CPU-bound");
+        Volatile.Write(ref blocks, true);
+        var first = executor.RunAsync(Work);
+        await TestHosts.WaitUntilAsync(() => Volatile.Read(ref ran) == 1, "the first item to take the CPU slot");
+        var held = executor.RunAsync(Work);
+        await TestHosts.WaitUntilAsync(() => executor.Workers.HeldCount == 1, "the second item to be held behind it");
+
+        // Past the bound with the slot still taken: the held item is answered now, not when the first one finishes.
+        clock.Advance(TimeSpan.FromSeconds(1.5));
+        var error = await Should.ThrowAsync<WorkRejectedException>(held.WaitAsync(TimeSpan.FromSeconds(10)));
+        error.Reason.ShouldBe(WorkRejectionReason.QueueTimeout);
+        first.IsCompleted.ShouldBeFalse();
+        executor.Workers.HeldCount.ShouldBe(0);
+        executor.QueueLength.ShouldBe(0);
+
+        release.Set();
+        await first.WaitAsync(TestHosts.HangGuard);
+        Volatile.Read(ref ran).ShouldBe(1);
     }
 }
