@@ -22,8 +22,10 @@ namespace SyncContext.AspNetCore.Routing;
 /// </para>
 /// <para>
 /// Per request it allocates the executor's task, for handlers with parameters one object carrying the arguments
-/// to the worker, and on the worker the marked execution context of <see cref="DescendantFlow"/> (two small objects). A rejection allocates nothing: it is a cached faulted task, answered with 503 by
-/// <see cref="RejectionAnswer"/> around the endpoint.
+/// to the worker, on the worker the marked execution context of <see cref="DescendantFlow"/> (two small objects), and,
+/// when the request has to await the worker, the await's state machine (RDF's own for a <see cref="Task{TResult}"/>,
+/// <see cref="WriteText(Task{TResult})"/>'s for a string handler). A rejection allocates nothing: it is a cached faulted
+/// task, handed on as it is and answered with 503 by <see cref="RejectionAnswer"/> around the endpoint.
 /// </para>
 /// </remarks>
 /// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/> for a <see langword="void"/> one.</typeparam>
