@@ -26,6 +26,8 @@ internal static partial class FidelityShapes
         f.Add("with-async-filter", """MapGet("/", (int n) => P.T(n)).AddEndpointFilter(async (context, next) => { await Task.Yield(); return await next(context); })""", Get("/?n=2"), Get("/"));
         f.Add("filter-short-circuit", """MapGet("/", (int n) => P.T(n)).AddEndpointFilter((context, next) => context.GetArgument<int>(0) < 0 ? ValueTask.FromResult<object?>(Results.BadRequest("negative")) : next(context))""", Get("/?n=1"), Get("/?n=-1"));
         f.Add("filter-changes-result", """MapGet("/", () => P.T("inner")).AddEndpointFilter(async (context, next) => "filtered " + await next(context))""", Get("/"));
+        f.Add("group-filter-changes-string", """AddEndpointFilter(async (context, next) => "group " + await next(context)).MapGet("/", () => P.T("inner"))""", Get("/"), Head("/"));
+        f.Add("group-filter-reads-content-type", """AddEndpointFilter(async (context, next) => await next(context) + " " + (context.HttpContext.Response.ContentType ?? "none")).MapGet("/", (HttpContext context) => { Thread.Sleep(20); return P.T(context.Response.ContentType ?? "none yet"); })""", Get("/"));
         return f.Shapes;
     }
 }
