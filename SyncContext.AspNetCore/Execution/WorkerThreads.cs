@@ -242,14 +242,7 @@ internal sealed class WorkerThreads
             }
 
             // Its permit stays behind: the worker it wakes finds the queue without it and waits again.
-            _admission.Release();
-            if (item.Task.IsCompleted)
-            {
-                _telemetry.Taken(item, waited, WorkResult.Canceled); // its token was cancelled while it waited: nobody waits for it
-                continue;
-            }
-
-            FailWaitedTooLong(item, waited, cpuSlot: false);
+            Expire(item, waited);
         }
 
         // Held CPU-bound items have waited as long as queued ones: their callers get their 503 at the bound too, not when
@@ -258,15 +251,7 @@ internal sealed class WorkerThreads
         {
             foreach (var item in expired)
             {
-                _admission.Release();
-                var waited = _telemetry.Clock.GetElapsedTime(item.QueuedAt);
-                if (item.Task.IsCompleted)
-                {
-                    _telemetry.Taken(item, waited, WorkResult.Canceled);
-                    continue;
-                }
-
-                FailWaitedTooLong(item, waited, cpuSlot: false);
+                Expire(item, _telemetry.Clock.GetElapsedTime(item.QueuedAt));
             }
         }
 
@@ -274,6 +259,19 @@ internal sealed class WorkerThreads
         {
             ArmExpiry();
         }
+    }
+
+    /// <summary>Gives back the place of an item taken out of waiting past the bound, and fails it (or only counts it, if its caller left).</summary>
+    private void Expire(QueuedWork item, TimeSpan waited)
+    {
+        _admission.Release();
+        if (item.Task.IsCompleted)
+        {
+            _telemetry.Taken(item, waited, WorkResult.Canceled); // its token was cancelled while it waited: nobody waits for it
+            return;
+        }
+
+        FailWaitedTooLong(item, waited, cpuSlot: false);
     }
 
     /// <summary>Gets when the oldest item still waiting was queued: the queue's head, or an item held for the CPU budget.</summary>

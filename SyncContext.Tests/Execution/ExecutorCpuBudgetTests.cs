@@ -76,15 +76,7 @@ public class ExecutorCpuBudgetTests
             release.Wait(TestHosts.HangGuard);
         }
 
-        // Learnt: CPU-bound. On a loaded machine one 3 ms item can be preempted for longer than it computes, and read
-        // as blocked: run items until the profile says so.
-        var profile = executor.Workers.Profiles.Of(WorkProfiles.KeyOf((Action)Work));
-        for (var i = 0; i < 50 && !profile.IsCpuBound; i++)
-        {
-            await executor.RunAsync(Work).WaitAsync(TestHosts.HangGuard);
-        }
-
-        profile.IsCpuBound.ShouldBeTrue("the 3 ms items were never measured as CPU-bound");
+        await LearnCpuBoundAsync(executor, Work);
         Volatile.Write(ref blocks, true);
         var first = executor.RunAsync(Work);
         var held = Enumerable.Range(0, 2).Select(_ => executor.RunAsync(Work)).ToList();
@@ -126,13 +118,7 @@ public class ExecutorCpuBudgetTests
             release.Wait(TestHosts.HangGuard); // holds the one CPU slot until the test lets it go
         }
 
-        var profile = executor.Workers.Profiles.Of(WorkProfiles.KeyOf((Action)Work));
-        for (var i = 0; i < 50 && !profile.IsCpuBound; i++)
-        {
-            await executor.RunAsync(Work).WaitAsync(TestHosts.HangGuard);
-        }
-
-        profile.IsCpuBound.ShouldBeTrue("the 3 ms items were never measured as CPU-bound");
+        await LearnCpuBoundAsync(executor, Work);
         Volatile.Write(ref blocks, true);
         var first = executor.RunAsync(Work);
         await TestHosts.WaitUntilAsync(() => Volatile.Read(ref ran) == 1, "the first item to take the CPU slot");
@@ -150,5 +136,20 @@ public class ExecutorCpuBudgetTests
         release.Set();
         await first.WaitAsync(TestHosts.HangGuard);
         Volatile.Read(ref ran).ShouldBe(1);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (3 ms of CPU while the test lets it) until its profile says CPU-bound. On a loaded
+    /// machine one 3 ms item can be preempted for longer than it computes, and read as blocked.
+    /// </summary>
+    private static async Task LearnCpuBoundAsync(SyncExecutor executor, Action work)
+    {
+        var profile = executor.Workers.Profiles.Of(WorkProfiles.KeyOf(work));
+        for (var i = 0; i < 50 && !profile.IsCpuBound; i++)
+        {
+            await executor.RunAsync(work).WaitAsync(TestHosts.HangGuard);
+        }
+
+        profile.IsCpuBound.ShouldBeTrue("the 3 ms items were never measured as CPU-bound");
     }
 }
