@@ -29,6 +29,9 @@ internal sealed class WorkProfiles
         return _profiles.Count >= MaxKinds ? _others : _profiles.GetOrAdd(key, static _ => new WorkProfile());
     }
 
+    /// <summary>Gets how many kinds of work are CPU-bound now, for tests of what was learnt.</summary>
+    internal int CpuBoundCount => _profiles.Values.Count(static profile => profile.IsCpuBound);
+
     /// <summary>The key of a task's state.</summary>
     public static object KeyOf(object? state) => state switch
     {
