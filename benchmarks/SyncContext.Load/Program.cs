@@ -70,12 +70,16 @@ var runs = options.Smoke
         ("s2", async () => { foreach (var mode in dotnetModes) { await scenarios.RunS2Async(mode); } }),
         ("s3", async () =>
         {
-            foreach (var mode in modes.Where(static m => m is ServerMode.Inline or ServerMode.SyncContext || Peers.IsPeer(m)))
+            // With --s3-rounds, every mode once per round: the rows a median compares were measured in turn, not in a block.
+            for (var round = 1; round <= options.S3Rounds; round++)
             {
-                await scenarios.RunS3Async(mode, "/sync");
-                if (mode != ServerMode.Inline)
+                foreach (var mode in modes.Where(static m => m is ServerMode.Inline or ServerMode.SyncContext || Peers.IsPeer(m)))
                 {
-                    await scenarios.RunS3Async(mode, "/inline");
+                    await scenarios.RunS3Async(mode, "/sync", round);
+                    if (mode != ServerMode.Inline)
+                    {
+                        await scenarios.RunS3Async(mode, "/inline", round);
+                    }
                 }
             }
         }),

@@ -19,6 +19,8 @@ internal sealed record HarnessOptions
           --scenarios LIST     s1,s2,s3,s4,s5,w,b,a (default all; w: the sync workloads of issue 13; b: bulkheads, issue 9;
                                a: wait-bounded admission, MaxQueueTime, issue 9)
           --modes LIST         inline,taskrun,minthreads,synccontext,tokio,fastapi,node,quart (default all)
+          --s3-rounds N        run S3's modes N times, alternating, and add each row's median (default 1): one S3 step
+                               on these machines moves by 10-20 % from run to run, more than the gaps it compares
           --cpu-iterations N   /cpu's SHA-256 iterations (16 KiB each); default: calibrated here to 20 ms
           --wrk-threads N      wrk -t (default 1: wrk and the server share the cores)
           --markdown FILE      also write the tables to FILE
@@ -26,6 +28,9 @@ internal sealed record HarnessOptions
         """;
 
     public int DurationSeconds { get; init; } = 5;
+
+    /// <summary>How many times S3 runs its modes, one after the other in each round, so that medians can be compared.</summary>
+    public int S3Rounds { get; init; } = 1;
 
     /// <summary>
     /// How long the measured route is loaded, unmeasured, before a step measures it: a fresh .NET server serves a third
@@ -97,6 +102,7 @@ internal sealed record HarnessOptions
                 "--markdown" => options with { MarkdownPath = Next() },
                 "--scenarios" => options with { Scenarios = Next().Split(',').Select(static s => s.Trim().ToLowerInvariant()).ToHashSet() },
                 "--peers" => options with { Scenarios = new HashSet<string> { "s1", "s3", "s4", "w" } },
+                "--s3-rounds" => options with { S3Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--cpu-iterations" => options with { CpuIterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--modes" => options with { ExplicitModes = Next().Split(',').Select(static m => Enum.Parse<ServerMode>(m.Trim(), ignoreCase: true)).ToArray() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
@@ -107,6 +113,11 @@ internal sealed record HarnessOptions
         if (options.DurationSeconds < 1)
         {
             throw new ArgumentException("--duration must be at least 1 second.");
+        }
+
+        if (options.S3Rounds < 1)
+        {
+            throw new ArgumentException("--s3-rounds must be at least 1.");
         }
 
         if (options.CpuIterations is < 1)

@@ -12,7 +12,7 @@ internal sealed record S1Row(ServerMode Mode, int BlockingClients, LoadResult Fa
 
 internal sealed record S2Row(ServerMode Mode, double? FirstGoodSeconds, double? SustainedSeconds, double WorstMs, double CapSeconds, double Load);
 
-internal sealed record S3Row(ServerMode Mode, string Route, LoadResult Sync, double Load);
+internal sealed record S3Row(ServerMode Mode, string Route, LoadResult Sync, double Load, int Round = 1);
 
 internal sealed record S4Row(ServerMode Mode, LoadResult Slow, double Bound, string BoundReason, double Load);
 
@@ -227,14 +227,14 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
     /// S3: a trivial sync handler at full load, where it runs decided by the mode (<c>/sync</c>), and the same
     /// handler never offloaded (<c>/inline</c>; a peer's is async, on its event loop), each on a fresh server.
     /// </summary>
-    public async Task RunS3Async(ServerMode mode, string route)
+    public async Task RunS3Async(ServerMode mode, string route, int round = 1)
     {
         var load = LoadAverage();
-        log.WriteLine($"  S3 {mode}: trivial sync handler {route} (load {load:0.00})");
+        log.WriteLine($"  S3 {mode}: trivial sync handler {route}{(options.S3Rounds > 1 ? $", round {round} of {options.S3Rounds}" : "")} (load {load:0.00})");
         await using var server = await StartAsync(mode);
         await WarmAsync(server, route, options.SyncConnections);
         var sync = await LoadAsync($"{server.BaseUrl}{route}", options.SyncConnections, Duration) ?? throw new InvalidOperationException("No result.");
-        S3.Add(new S3Row(mode, route, sync, load));
+        S3.Add(new S3Row(mode, route, sync, load, round));
         Check(sync.Requests - sync.Non2xx > 0, $"S3 {mode}: {route} answered nothing.");
     }
 
