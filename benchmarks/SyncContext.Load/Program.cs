@@ -84,7 +84,17 @@ var runs = options.Smoke
             }
         }),
         ("s4", async () => { foreach (var mode in modes) { await scenarios.RunS4Async(mode); } }),
-        ("w", async () => { foreach (var mode in modes) { await scenarios.RunWorkloadsAsync(mode); } }),
+        ("w", async () =>
+        {
+            // With --w-rounds, every mode once per round, as S3 does.
+            for (var round = 1; round <= options.WRounds; round++)
+            {
+                foreach (var mode in modes)
+                {
+                    await scenarios.RunWorkloadsAsync(mode, round);
+                }
+            }
+        }),
         ("s5", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunS5Async() : Task.CompletedTask),
         ("b", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunBulkheadAsync() : Task.CompletedTask),
         ("a", () => modes.Contains(ServerMode.SyncContext) ? scenarios.RunAdmissionAsync() : Task.CompletedTask),

@@ -21,6 +21,8 @@ internal sealed record HarnessOptions
           --modes LIST         inline,taskrun,minthreads,synccontext,tokio,fastapi,node,quart (default all)
           --s3-rounds N        run S3's modes N times, alternating, and add each row's median (default 1): one S3 step
                                on these machines moves by 10-20 % from run to run, more than the gaps it compares
+          --w-rounds N         run W's workloads N times per mode, each round with its own /fast alone, and add each
+                               row's median (default 1): /fast beside / alone moves by 5-10 points from run to run
           --cpu-iterations N   /cpu's SHA-256 iterations (16 KiB each); default: calibrated here to 20 ms
           --wrk-threads N      wrk -t (default 1: wrk and the server share the cores)
           --markdown FILE      also write the tables to FILE
@@ -31,6 +33,9 @@ internal sealed record HarnessOptions
 
     /// <summary>How many times S3 runs its modes, one after the other in each round, so that medians can be compared.</summary>
     public int S3Rounds { get; init; } = 1;
+
+    /// <summary>How many times W runs each mode's workloads, with <c>/fast</c> alone measured again in every round.</summary>
+    public int WRounds { get; init; } = 1;
 
     /// <summary>
     /// How long the measured route is loaded, unmeasured, before a step measures it: a fresh .NET server serves a third
@@ -103,6 +108,7 @@ internal sealed record HarnessOptions
                 "--scenarios" => options with { Scenarios = Next().Split(',').Select(static s => s.Trim().ToLowerInvariant()).ToHashSet() },
                 "--peers" => options with { Scenarios = new HashSet<string> { "s1", "s3", "s4", "w" } },
                 "--s3-rounds" => options with { S3Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--w-rounds" => options with { WRounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--cpu-iterations" => options with { CpuIterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--modes" => options with { ExplicitModes = Next().Split(',').Select(static m => Enum.Parse<ServerMode>(m.Trim(), ignoreCase: true)).ToArray() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
@@ -118,6 +124,11 @@ internal sealed record HarnessOptions
         if (options.S3Rounds < 1)
         {
             throw new ArgumentException("--s3-rounds must be at least 1.");
+        }
+
+        if (options.WRounds < 1)
+        {
+            throw new ArgumentException("--w-rounds must be at least 1.");
         }
 
         if (options.CpuIterations is < 1)

@@ -287,17 +287,13 @@ internal static class Report
         text.AppendLine();
         text.AppendLine($"Default options everywhere (SyncContext: `AddSyncContext()`). `/slow`: `Thread.Sleep(100)`; `/cpu`: SHA-256 over {results.CpuIterations} x 16 KiB, {results.CpuMilliseconds:0.0} ms of one core; `/pool`: one of 32 pooled connections, then 100 ms. Executor threads: the most seen during the flood (.NET: SyncContext's workers, or the thread pool's threads, from the server; peers: the process's threads from /proc, event loop included). `/fast` alone: S1's step of this run, or this scenario's own.");
         text.AppendLine();
-        text.AppendLine("| sync work | server | sync req/s | most possible | executor threads | /fast beside / alone | /fast p99 beside | one request alone ms | process threads | sync failed |");
-        text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
-        foreach (var row in results.W.OrderBy(static r => r.Workload))
+        var rounds = results.W.Max(static r => r.Round);
+        text.AppendLine($"| sync work | {(rounds > 1 ? "round | " : "")}server | sync req/s | most possible | executor threads | /fast beside / alone | /fast p99 beside | one request alone ms | process threads | sync failed |");
+        text.AppendLine($"|---|{(rounds > 1 ? "--:|" : "")}---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        foreach (var row in results.W.OrderBy(static r => r.Workload).ThenBy(static r => r.Round))
         {
-            text.AppendLine(Row(
-                row.Workload switch
-                {
-                    Workload.Sleep => "`/slow` sleeps 100 ms (I/O-like)",
-                    Workload.Cpu => $"`/cpu` {results.CpuMilliseconds:0} ms of CPU",
-                    _ => "`/pool` 1 of 32 connections, 100 ms",
-                },
+            string[] cells =
+            [
                 Name(row.Mode),
                 Num(Good(row.Sync), "0"),
                 $"{Num(row.MostPossible, "0")} ({row.MostPossibleReason})",
@@ -306,9 +302,42 @@ internal static class Report
                 row.Fast.Requests == 0 ? "none answered" : $"{Num(row.Fast.P99Ms, "0.00")} ms",
                 Num(row.AloneMs, "0.0"),
                 row.ProcessThreads.ToString(CultureInfo.InvariantCulture),
-                (row.Sync.Non2xx + row.Sync.Timeouts + row.Sync.SocketErrors).ToString(CultureInfo.InvariantCulture)));
+                Failed(row).ToString(CultureInfo.InvariantCulture),
+            ];
+            text.AppendLine(Row(rounds > 1 ? [WorkloadName(results, row.Workload), $"{row.Round}", .. cells] : [WorkloadName(results, row.Workload), .. cells]));
         }
+
+        if (rounds == 1)
+        {
+            return;
+        }
+
+        text.AppendLine();
+        text.AppendLine($"Medians over the {rounds} rounds (of each round's figures; `/fast` beside / alone against the same round's alone; executor threads: the most in any round; sync failed: all rounds):");
+        text.AppendLine();
+        text.AppendLine("| sync work | server | sync req/s | /fast beside / alone | /fast p99 beside | executor threads | sync failed |");
+        text.AppendLine("|---|---|--:|--:|--:|--:|--:|");
+        foreach (var group in results.W.OrderBy(static r => r.Workload).GroupBy(static r => (r.Workload, r.Mode)))
+        {
+            text.AppendLine(Row(
+                WorkloadName(results, group.Key.Workload),
+                Name(group.Key.Mode),
+                Num(Median(group.Select(static r => (double?)Good(r.Sync))) ?? double.NaN, "0"),
+                Median(group.Select(static r => r.FastAlone is { } alone ? r.Fast.RequestsPerSecond / alone.RequestsPerSecond : (double?)null)) is { } share ? Ratio(share, "%") : "",
+                group.All(static r => r.Fast.Requests == 0) ? "none answered" : $"{Num(Median(group.Select(static r => (double?)r.Fast.P99Ms)) ?? double.NaN, "0.00")} ms",
+                group.Max(static r => r.ExecutorThreads).ToString(CultureInfo.InvariantCulture),
+                group.Sum(Failed).ToString(CultureInfo.InvariantCulture)));
+        }
+
+        static long Failed(WRow row) => row.Sync.Non2xx + row.Sync.Timeouts + row.Sync.SocketErrors;
     }
+
+    private static string WorkloadName(Scenarios results, Workload workload) => workload switch
+    {
+        Workload.Sleep => "`/slow` sleeps 100 ms (I/O-like)",
+        Workload.Cpu => $"`/cpu` {results.CpuMilliseconds:0} ms of CPU",
+        _ => "`/pool` 1 of 32 connections, 100 ms",
+    };
 
     private static void WriteBulkhead(StringBuilder text, Scenarios results, HarnessOptions options)
     {

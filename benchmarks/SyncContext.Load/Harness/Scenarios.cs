@@ -43,7 +43,8 @@ internal sealed record WRow(
     int ProcessThreads,
     double MostPossible,
     string MostPossibleReason,
-    double Load);
+    double Load,
+    int Round = 1);
 
 internal sealed record S5Row(int MaxThreads, int QueueLimit, int Connections, LoadResult Shed, LoadResult Fast, double HeapBytesPerQueued, double WorkingSetBytesPerQueued, long Queued, double Load);
 
@@ -259,17 +260,20 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
     /// <summary>
     /// W (issue 13): each sync workload flooded by <see cref="HarnessOptions.WorkloadClients"/> clients while
     /// <see cref="HarnessOptions.FastConnections"/> clients use <c>/fast</c>, on a fresh server with SyncContext's
-    /// default options. <c>/fast</c> alone is S1's step of this run, or measured here when S1 did not run.
+    /// default options. <c>/fast</c> alone is S1's step of this run, or measured here when S1 did not run; with
+    /// <see cref="HarnessOptions.WRounds"/> above one, measured here in every round, so that each ratio is of its round.
     /// </summary>
-    public async Task RunWorkloadsAsync(ServerMode mode)
+    public async Task RunWorkloadsAsync(ServerMode mode, int round = 1)
     {
-        var fastAlone = await FastAloneAsync(mode, $"W {mode}", queueLimit: -1, maxThreads: 0);
+        var fastAlone = options.WRounds > 1
+            ? await MeasureFastAloneAsync(mode, $"W {mode}, round {round} of {options.WRounds}", queueLimit: -1, maxThreads: 0)
+            : await FastAloneAsync(mode, $"W {mode}", queueLimit: -1, maxThreads: 0);
 
         foreach (var workload in Enum.GetValues<Workload>())
         {
             var load = LoadAverage();
             var route = Route(workload);
-            log.WriteLine($"  W {mode}: {route} with {options.WorkloadClients} clients beside /fast (load {load:0.00})");
+            log.WriteLine($"  W {mode}: {route} with {options.WorkloadClients} clients beside /fast{(options.WRounds > 1 ? $", round {round} of {options.WRounds}" : "")} (load {load:0.00})");
             await using var server = await StartAsync(mode, queueLimit: -1, maxThreads: 0);
             await WarmAsync(server, "/fast", options.FastConnections);
             var aloneMs = await SingleRequestMsAsync(server, route, workload);
@@ -295,7 +299,7 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
                 Workload.Pool => (SyncWork.PoolSize * 1000.0 / SyncWork.SlowMilliseconds, $"{SyncWork.PoolSize} connections / 0.1 s"),
                 _ => (options.WorkloadClients * 1000.0 / SyncWork.SlowMilliseconds, $"{options.WorkloadClients} clients / 0.1 s"),
             };
-            W.Add(new WRow(mode, workload, sync, fast, fastAlone, aloneMs, executorThreads, processThreads, most, reason, load));
+            W.Add(new WRow(mode, workload, sync, fast, fastAlone, aloneMs, executorThreads, processThreads, most, reason, load, round));
             if (mode == ServerMode.SyncContext || Peers.IsPeer(mode))
             {
                 Check(sync.Requests - sync.Non2xx > 0, $"W {mode} {route}: answered nothing.");
@@ -311,6 +315,12 @@ internal sealed class Scenarios(HarnessOptions options, Wrk? wrk, int cpuIterati
             return fromS1;
         }
 
+        return await MeasureFastAloneAsync(mode, step, queueLimit, maxThreads);
+    }
+
+    /// <summary><c>/fast</c> alone for <paramref name="mode"/>, measured now on a fresh server.</summary>
+    private async Task<LoadResult?> MeasureFastAloneAsync(ServerMode mode, string step, int? queueLimit, int? maxThreads)
+    {
         log.WriteLine($"  {step}: /fast alone (load {LoadAverage():0.00})");
         await using var idle = await StartAsync(mode, queueLimit, maxThreads);
         await WarmAsync(idle, "/fast", options.FastConnections);
