@@ -111,7 +111,7 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
 
         try
         {
-            if (!_executor.TryRunUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception, _allowSynchronousIO), context.RequestAborted, out var task))
+            if (!_executor.TryRunOperationUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception, _allowSynchronousIO), context.RequestAborted, out var task))
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
                 _rejections.TryAnswer(context, _executor.Refusal);
@@ -159,9 +159,16 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
 
         private object? Run()
         {
-            SyncExecutor.BeginWork();
-            using var synchronousIO = allowSynchronousIO ? new SynchronousIOScope(context) : default;
-            return invoke(context, exception);
+            var mark = SyncExecutor.BeginOperationWork(context);
+            try
+            {
+                using var synchronousIO = allowSynchronousIO ? new SynchronousIOScope(context) : default;
+                return invoke(context, exception);
+            }
+            finally
+            {
+                mark.End();
+            }
         }
     }
 }

@@ -21,6 +21,12 @@ namespace SyncContext.AspNetCore.Execution;
 /// A caller that suppressed the flow gives its task no context: the work then runs in the worker's own, which
 /// keeps the mark after the item. That only says what is true of every flow started on a worker.
 /// </para>
+/// <para>
+/// A request's handler is the exception: it is marked by its request's key in its worker's slot
+/// (<see cref="RunningOperations"/>), not in its context, since every request has one and the two objects would be a
+/// good part of what offloading it allocates. Its descendants still carry the request (its <c>HttpContext</c>), which is
+/// what the executor looks up.
+/// </para>
 /// </remarks>
 internal static class DescendantFlow
 {

@@ -36,7 +36,10 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private static SyncExecutor? t_running;
 
     [ThreadStatic]
-    private static WorkRejectedException? t_rejectBeforeStart;
+    private static Exception? t_failBeforeStart; // a rejection, or the cancellation of an abandoned request
+
+    [ThreadStatic]
+    private static CancellationToken t_abandonQueued; // TryRunOperationUnsafe's token, on its way to the queue
 
     private readonly WorkAdmission _admission;
     private readonly WorkerThreads _workers;
@@ -44,6 +47,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private readonly ExecutorShutdown _shutdown;
     private readonly bool _threadAffinity;
     private volatile int _maxThreads;
+    private Func<object?>? _currentOperation; // the key of the request the calling flow belongs to, if any (RunningOperations)
     private Task? _affinityItem; // with thread affinity: the item its thread runs now
 
     /// <summary>Creates an executor.</summary>
@@ -80,6 +84,17 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         _shutdown = new ExecutorShutdown(this, _admission, _workers, prefix, log);
         metrics?.Observe(this, _workers);
         _workers.StartMinimum();
+    }
+
+    /// <summary>
+    /// Sets where the executor reads the key of the request the calling flow belongs to (its <c>HttpContext</c>), so that a
+    /// request's handler is known to run (<see cref="RunningOperations"/>) without marking its execution context. Set once,
+    /// before the executor serves requests; without it, handlers mark their execution context as all other work does.
+    /// </summary>
+    internal Func<object?>? CurrentOperation
+    {
+        get => _currentOperation;
+        init => _currentOperation = value;
     }
 
     /// <summary>The name of the executor <c>AddSyncContext</c> registers.</summary>
@@ -218,6 +233,41 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     }
 
     /// <summary>
+    /// <see cref="TryRunUnsafe{TResult}"/> for a request's own work (its handler), with its <c>RequestAborted</c> as
+    /// <paramref name="abandon"/>: checked when the item is admitted and again when a worker takes it, which then fails
+    /// it with an <see cref="OperationCanceledException"/> instead of running it, but not registered on the task. A
+    /// registration costs two more objects per request (the task's contingent properties and the registration's box);
+    /// without it, the task of a request aborted while it waits completes when a worker reaches it instead of at once.
+    /// </summary>
+    internal bool TryRunOperationUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken abandon, [NotNullWhen(true)] out Task<TResult>? task)
+    {
+        var admission = Admit(abandon, operationWork: true);
+        if (admission.Mode == AdmissionMode.Rejected)
+        {
+            if (admission.Reason == WorkRejectionReason.QueueTimeout)
+            {
+                task = Task.FromException<TResult>(_admission.PredictedRejection(admission));
+                return true;
+            }
+
+            task = null;
+            return false;
+        }
+
+        t_abandonQueued = abandon;
+        try
+        {
+            task = Dispatch(new Task<TResult>(work, state, WorkOptions), admission);
+        }
+        finally
+        {
+            t_abandonQueued = default;
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Stops taking work, lets queued and running work finish until <paramref name="cancellationToken"/>
     /// is cancelled, then fails what is still queued with <see cref="WorkRejectedException"/> so that no
     /// caller waits forever, and lets the workers exit.
@@ -251,7 +301,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// </summary>
     internal static void BeginWork()
     {
-        if (t_rejectBeforeStart is { } rejection)
+        if (t_failBeforeStart is { } rejection)
         {
             throw rejection;
         }
@@ -274,20 +324,61 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     }
 
     /// <summary>
+    /// <see cref="BeginWork"/> for an item that runs a request's own work, one at a time while the request awaits it (its
+    /// handler, its error handler), with <paramref name="operation"/> the request's key (its <c>HttpContext</c>): on a
+    /// worker, the key goes in the worker's slot of <see cref="RunningOperations"/>, which allocates nothing; elsewhere, or
+    /// without a key, the flow is marked as <see cref="BeginWork"/> marks it. The item ends the mark with
+    /// <see cref="OperationMark.End"/>.
+    /// </summary>
+    internal static OperationMark BeginOperationWork(object? operation)
+    {
+        if (t_failBeforeStart is { } failure)
+        {
+            throw failure;
+        }
+
+        if (operation is not null && t_running is { _threadAffinity: false, _currentOperation: not null } executor
+            && executor._workers.Operations.TryEnter(operation, out var previous))
+        {
+            return new OperationMark(executor._workers.Operations, previous);
+        }
+
+        BeginWork();
+        return default;
+    }
+
+    /// <summary>
     /// Fails a queued item with <paramref name="rejection"/> instead of running it: its first step throws it. Any thread
     /// may call it while workers run other items: it marks nothing as running (the item runs none of its work).
     /// </summary>
     /// <returns><see langword="false"/> for an item whose token was cancelled while it waited: nobody waits for its answer.</returns>
     internal bool ExecuteRejected(Task task, WorkRejectedException rejection)
     {
-        t_rejectBeforeStart = rejection;
+        t_failBeforeStart = rejection;
         try
         {
             return TryExecuteTask(task);
         }
         finally
         {
-            t_rejectBeforeStart = null;
+            t_failBeforeStart = null;
+        }
+    }
+
+    /// <summary>
+    /// Fails a queued item whose request was aborted while it waited (<see cref="QueuedWork.Abandon"/>) instead of running
+    /// it: its first step throws an <see cref="OperationCanceledException"/> for <paramref name="abandon"/>.
+    /// </summary>
+    internal void ExecuteAbandoned(Task task, CancellationToken abandon)
+    {
+        t_failBeforeStart = new OperationCanceledException(abandon);
+        try
+        {
+            TryExecuteTask(task);
+        }
+        finally
+        {
+            t_failBeforeStart = null;
         }
     }
 
@@ -334,7 +425,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <inheritdoc />
     protected override void QueueTask(Task task)
-        => _workers.Enqueue(task); // only tasks this class creates reach here, after Admit reserved their place
+        => _workers.Enqueue(task, t_abandonQueued); // only tasks this class creates reach here, after Admit reserved their place
 
     /// <inheritdoc />
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
@@ -348,9 +439,19 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// be blocked on), runs inline: queued, it could wait forever behind its own ancestors. With thread affinity
     /// only the executor's own thread runs work, so only a call from it runs inline.
     /// </summary>
-    private bool IsNested => IsExecutorThread || (!_threadAffinity && DescendantFlow.DescendsFrom(this));
+    private bool IsNested => IsExecutorThread || (!_threadAffinity && (DescendantFlow.DescendsFrom(this) || DescendsFromRunningOperation()));
 
-    private Admission Admit(CancellationToken cancellationToken)
+    /// <summary>
+    /// A request's own work (its handler) does not descend from itself: its admission skips the look at
+    /// <see cref="RunningOperations"/>, whose cost grows with the threads.
+    /// </summary>
+    private bool IsNestedOperationWork => IsExecutorThread || (!_threadAffinity && DescendantFlow.DescendsFrom(this));
+
+    /// <summary>Whether the calling flow belongs to a request whose handler runs on a worker now (see <see cref="RunningOperations"/>).</summary>
+    private bool DescendsFromRunningOperation()
+        => _currentOperation?.Invoke() is { } operation && _workers.Operations.IsRunning(operation);
+
+    private Admission Admit(CancellationToken cancellationToken, bool operationWork = false)
     {
         // An item that has completed (its caller may already be going on) no longer holds the thread.
         if (_threadAffinity && !IsExecutorThread && Volatile.Read(ref _affinityItem) is { IsCompleted: false } running
@@ -365,7 +466,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
                 "instead of blocking (Task.Run(...).Wait(), .Result).");
         }
 
-        return _admission.Admit(cancellationToken, IsNested, _workers.RunningCount, _workers.ThreadLimit);
+        return _admission.Admit(cancellationToken, operationWork ? IsNestedOperationWork : IsNested, _workers.RunningCount, _workers.ThreadLimit);
     }
 
     private TTask Dispatch<TTask>(TTask task, Admission admission)
@@ -433,6 +534,13 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         {
             Thread.SpinWait(10);
         }
+    }
+
+    /// <summary>What <see cref="BeginOperationWork"/> put in a worker's slot, to take out when the item ends.</summary>
+    internal readonly struct OperationMark(RunningOperations? operations, object? previous)
+    {
+        /// <summary>Gives the worker's slot back what it held before the item; nothing for an item that marked its flow instead.</summary>
+        public void End() => operations?.Exit(previous);
     }
 
     /// <summary>The thread bounds an executor runs with: its options', or one thread kept for good with thread affinity.</summary>

@@ -47,6 +47,7 @@ internal sealed class WorkerThreads
     private readonly ThreadSizingPolicy _sizing;
     private readonly CpuBudgetGate _budget;
     private readonly WorkProfiles _profiles = new();
+    private readonly RunningOperations _operations = new();
     private readonly QueueWaitPolicy _waits;
     private readonly ExecutorTelemetry _telemetry;
     private readonly bool _clockIsStopwatch;
@@ -114,6 +115,9 @@ internal sealed class WorkerThreads
     /// <summary>Gets the profiles of the work seen, for tests.</summary>
     internal WorkProfiles Profiles => _profiles;
 
+    /// <summary>Gets the requests whose handler each worker runs now.</summary>
+    internal RunningOperations Operations => _operations;
+
     /// <summary>Gets the number of items the workers finished since the executor stopped admitting work.</summary>
     public int FinishedWhileStopping => Volatile.Read(ref _finishedWhileStopping);
 
@@ -150,9 +154,9 @@ internal sealed class WorkerThreads
     public TimeSpan MeanRunTime => _waits.MeanRunTime;
 
     /// <summary>Queues an item whose place <see cref="WorkAdmission"/> reserved, and makes sure a worker takes it.</summary>
-    public void Enqueue(Task task)
+    public void Enqueue(Task task, CancellationToken abandon = default)
     {
-        _queue.Enqueue(new QueuedWork(task, _clockIsStopwatch ? Stopwatch.GetTimestamp() : _telemetry.Clock.GetTimestamp(), _telemetry.CallerToTrace()));
+        _queue.Enqueue(new QueuedWork(task, _clockIsStopwatch ? Stopwatch.GetTimestamp() : _telemetry.Clock.GetTimestamp(), _telemetry.CallerToTrace(), abandon));
         Signal();
         if (_waits.IsBounded && Volatile.Read(ref _expiryArmed) == 0)
         {
@@ -265,9 +269,10 @@ internal sealed class WorkerThreads
     private void Expire(QueuedWork item, TimeSpan waited)
     {
         _admission.Release();
-        if (item.Task.IsCompleted)
+        if (item.IsAbandoned)
         {
             _telemetry.Taken(item, waited, WorkResult.Canceled); // its token was cancelled while it waited: nobody waits for it
+            FailAbandoned(item);
             return;
         }
 
@@ -458,6 +463,7 @@ internal sealed class WorkerThreads
     private void WorkerLoop()
     {
         t_owner = this;
+        _operations.Join();
         using var clock = ThreadRunClock.ForCurrentThread();
         var retired = false;
         try
@@ -522,6 +528,7 @@ internal sealed class WorkerThreads
         }
         finally
         {
+            _operations.Leave();
             t_owner = null;
             var left = retired ? Volatile.Read(ref _threads) : Interlocked.Decrement(ref _threads);
             if (left == 0 && !_admission.IsAccepting)
@@ -547,6 +554,19 @@ internal sealed class WorkerThreads
         if (_waits.HasWaitedTooLong(waited) && !task.IsCompleted)
         {
             FailWaitedTooLong(item, waited, cpuSlot);
+            return false;
+        }
+
+        if (!task.IsCompleted && item.Abandon.IsCancellationRequested)
+        {
+            // Its request was aborted while it waited: nobody waits for its answer, and its work is not learnt from.
+            if (cpuSlot)
+            {
+                _budget.Exit();
+            }
+
+            _telemetry.Taken(item, waited, WorkResult.Canceled);
+            FailAbandoned(item);
             return false;
         }
 
@@ -618,6 +638,15 @@ internal sealed class WorkerThreads
         var rejection = _admission.QueueTimeout(waited, _waits.MaxQueueTime, _waits.PredictWait(Waiting, _sizing.ThreadLimit));
         _telemetry.Taken(item, waited, WorkResult.QueueTimeout);
         _executor.ExecuteRejected(item.Task, rejection);
+    }
+
+    /// <summary>Completes an item whose request was aborted while it waited, without running it; a cancelled task is complete already.</summary>
+    private void FailAbandoned(QueuedWork item)
+    {
+        if (!item.Task.IsCompleted)
+        {
+            _executor.ExecuteAbandoned(item.Task, item.Abandon);
+        }
     }
 
     /// <summary>Work that stopped being CPU-bound no longer waits for the budget: its held items go back to the queue.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -65,7 +66,11 @@ internal sealed class SyncExecutors : IDisposable
         var monitor = _services.GetRequiredService<IOptionsMonitor<SyncContextOptions>>();
         var value = monitor.Get(optionsName);
         var logger = _services.GetService<ILogger<SyncExecutor>>();
-        var executor = new SyncExecutor(name, value, logger, _services.GetService<SyncContextMetrics>(), _services.GetService<TimeProvider>());
+        var requests = _services.GetService<IHttpContextAccessor>();
+        var executor = new SyncExecutor(name, value, logger, _services.GetService<SyncContextMetrics>(), _services.GetService<TimeProvider>())
+        {
+            CurrentOperation = requests is null ? null : () => requests.HttpContext,
+        };
         lock (_reloads)
         {
             _reloads.Add(new SyncExecutorOptionsReload(executor, optionsName, value, monitor, logger));

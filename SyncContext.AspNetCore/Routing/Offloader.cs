@@ -21,10 +21,13 @@ namespace SyncContext.AspNetCore.Routing;
 /// Only the thread that runs the handler body differs.
 /// </para>
 /// <para>
-/// Per request it allocates the executor's task, for handlers with parameters one object carrying the arguments
-/// to the worker, on the worker the marked execution context of <see cref="DescendantFlow"/> (two small objects), and,
-/// when the request has to await the worker, the await's state machine (RDF's own for a <see cref="Task{TResult}"/>,
-/// <see cref="WriteText(Task{TResult})"/>'s for a string handler). A rejection allocates nothing: it is a cached faulted
+/// Per request it allocates the executor's task with its contingent properties (where a task keeps the execution
+/// context it captured, whenever that is not the default one, as a request's never is), for handlers with parameters
+/// one object carrying the arguments to the worker, and, when the request has to await the worker, the await's state
+/// machine (RDF's own for a <see cref="Task{TResult}"/>, <see cref="WriteText(Task{TResult})"/>'s for a string handler).
+/// The handler's flow is marked in its worker's slot (<see cref="RunningOperations"/>), not in a new execution
+/// context, and <c>RequestAborted</c> is checked when a worker takes the call rather than registered on the task
+/// (<see cref="SyncExecutor.TryRunOperationUnsafe{TResult}"/>): three objects fewer than both would cost. A rejection allocates nothing: it is a cached faulted
 /// task, handed on as it is and answered with 503 by <see cref="RejectionAnswer"/> around the endpoint.
 /// </para>
 /// </remarks>
@@ -43,7 +46,7 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
     protected Task<TResult> Offload(OffloadedCall<TResult> call)
     {
         var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
-        return Runtime.Executor.TryRunUnsafe(s_run, call, token, out var task) ? task : _rejected;
+        return Runtime.Executor.TryRunOperationUnsafe(s_run, call, token, out var task) ? task : _rejected;
     }
 
     /// <summary>
@@ -95,12 +98,18 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : IKeye
     {
         // Still queued when the shutdown timeout ran out: the handler never runs, and the request is answered
         // as any other rejection.
-        SyncExecutor.BeginWork();
-
         var runtime = owner.Runtime;
         var httpContext = runtime.HttpContexts.HttpContext;
-        using var synchronousIO = runtime.AllowSynchronousIO && httpContext is not null ? new SynchronousIOScope(httpContext) : default;
-        return OffloadedResults.Prepare(Call(), httpContext);
+        var mark = SyncExecutor.BeginOperationWork(httpContext);
+        try
+        {
+            using var synchronousIO = runtime.AllowSynchronousIO && httpContext is not null ? new SynchronousIOScope(httpContext) : default;
+            return OffloadedResults.Prepare(Call(), httpContext);
+        }
+        finally
+        {
+            mark.End();
+        }
     }
 
     /// <summary>Calls the user's handler with the arguments.</summary>

@@ -1,6 +1,7 @@
 using Alba;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using SyncContext.AspNetCore.ErrorHandling;
 using SyncContext.AspNetCore.Execution;
 
 namespace SyncContext.Tests.Execution;
@@ -102,6 +103,39 @@ public class ExecutorNestedFlowTests
         var bodies = await Task.WhenAll(requests).WaitAsync(TestHosts.HangGuard);
 
         bodies.ShouldAllBe(body => body == "SyncContext #|pool");
+    }
+
+    [Fact]
+    public async Task Flow_nested_sync_error_handlers_complete_with_MaxThreads_2_and_4_concurrent_requests()
+    {
+        var saturated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHosts.StartAsync(
+            app =>
+            {
+                SyncContextExceptionHandlers.Use<InvalidOperationException>(app, (context, _) =>
+                {
+                    var runSync = context.RequestServices.GetRequiredService<IRunSync>();
+                    var outer = Thread.CurrentThread.Name;
+                    var inner = InnerAsync(runSync, saturated.Task).GetAwaiter().GetResult();
+                    return $"{outer![..13]}|{inner}";
+                });
+                app.MapGet("/nested", () => Task.FromException<string>(new InvalidOperationException("boom")));
+            },
+            options: o => o.MaxThreads = 2);
+        var executor = host.Services.GetRequiredService<SyncExecutor>();
+        using var client = host.Server.CreateClient();
+
+        var requests = Enumerable.Range(0, Callers).Select(_ => client.GetAsync(new Uri("/nested", UriKind.Relative))).ToList();
+        await TestHosts.WaitUntilAsync(() => executor.RunningCount == 2 && executor.QueueLength == Callers - 2, "two error handlers running and two queued");
+        saturated.SetResult();
+
+        var answers = await Task.WhenAll(requests).WaitAsync(TestHosts.HangGuard);
+
+        foreach (var answer in answers)
+        {
+            (await answer.Content.ReadAsStringAsync()).ShouldBe("SyncContext #|pool");
+            answer.Dispose();
+        }
     }
 
     private static async Task<string> InnerAsync(IRunSync runSync, Task saturated)
