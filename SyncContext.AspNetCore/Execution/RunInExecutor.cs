@@ -84,20 +84,4 @@ internal sealed class RunInExecutor(IRunSync executor) : IRunInExecutor
 
         public override void Run() => _result = work(state);
     }
-
-    /// <summary>The context a thread started without one runs in: no async-locals at all.</summary>
-    private static class EmptyContext
-    {
-        public static readonly ExecutionContext Instance = Capture();
-
-        private static ExecutionContext Capture()
-        {
-            // .NET has no public handle on the default context; a thread started without the caller's has it.
-            ExecutionContext? empty = null;
-            var thread = new Thread(() => empty = ExecutionContext.Capture()) { IsBackground = true, Name = "SyncContext empty-context probe" };
-            thread.UnsafeStart();
-            thread.Join();
-            return empty ?? throw new InvalidOperationException("No execution context could be captured on a fresh thread.");
-        }
-    }
 }

@@ -27,13 +27,16 @@ namespace SyncContext.AspNetCore.Execution;
 /// </remarks>
 public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 {
-    private const TaskCreationOptions WorkOptions =
+    internal const TaskCreationOptions WorkOptions =
         TaskCreationOptions.RunContinuationsAsynchronously // the awaiting request resumes on the pool, not on a worker
         | TaskCreationOptions.HideScheduler // Task.Factory.StartNew inside the work does not land here
         | TaskCreationOptions.DenyChildAttach;
 
     [ThreadStatic]
     private static SyncExecutor? t_running;
+
+    [ThreadStatic]
+    private static Task? t_item; // the item this thread runs now, for ExecutorItem
 
     [ThreadStatic]
     private static Exception? t_failBeforeStart; // a rejection, or the cancellation of an abandoned request
@@ -126,6 +129,9 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>Gets the executor whose worker is running an item on this thread now, if any.</summary>
     internal static SyncExecutor? OfCurrentItem => t_running;
+
+    /// <summary>Gets the item the calling thread runs now, on any executor, for an <see cref="ExecutorItem{TResult}"/> to find itself.</summary>
+    internal static Task? CurrentItem => t_item;
 
     /// <summary>Gets whether the calling thread is one of this executor's workers.</summary>
     public bool IsExecutorThread => _workers.IsWorkerThread;
@@ -230,6 +236,35 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         task = Dispatch(new Task<TResult>(work, state, cancellationToken, WorkOptions), admission);
 
         return true;
+    }
+
+    /// <summary>
+    /// Admits a request's own work (its handler) before its item is created, so that a refusal allocates nothing; then
+    /// <see cref="RefusedOperation{TResult}"/> or <see cref="DispatchOperation{TResult}"/>. <paramref name="abandon"/> is the
+    /// request's <c>RequestAborted</c>, as for <see cref="TryRunOperationUnsafe{TResult}"/>.
+    /// </summary>
+    internal Admission AdmitOperation(CancellationToken abandon) => Admit(abandon, operationWork: true);
+
+    /// <summary>
+    /// The task a refused operation gets: for its predicted wait (<see cref="SyncContextOptions.MaxQueueTime"/>), one failed
+    /// with a <see cref="WorkRejectedException"/> that carries the wait; for a full queue or a stopping executor,
+    /// <see langword="null"/>, for the caller's cached one.
+    /// </summary>
+    internal Task<TResult>? RefusedOperation<TResult>(Admission admission)
+        => admission.Reason == WorkRejectionReason.QueueTimeout ? Task.FromException<TResult>(_admission.PredictedRejection(admission)) : null;
+
+    /// <summary>Runs or queues an admitted operation's item, with <paramref name="abandon"/> checked when a worker takes it.</summary>
+    internal Task<TResult> DispatchOperation<TResult>(ExecutorItem<TResult> item, Admission admission, CancellationToken abandon)
+    {
+        t_abandonQueued = abandon;
+        try
+        {
+            return Dispatch<Task<TResult>>(item, admission);
+        }
+        finally
+        {
+            t_abandonQueued = default;
+        }
     }
 
     /// <summary>
@@ -357,7 +392,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         t_failBeforeStart = rejection;
         try
         {
-            return TryExecuteTask(task);
+            return RunItem(task);
         }
         finally
         {
@@ -374,7 +409,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         t_failBeforeStart = new OperationCanceledException(abandon);
         try
         {
-            TryExecuteTask(task);
+            RunItem(task);
         }
         finally
         {
@@ -393,7 +428,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
         try
         {
-            return TryExecuteTask(task);
+            return RunItem(task);
         }
         finally
         {
@@ -402,6 +437,21 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             {
                 Volatile.Write(ref _affinityItem, null);
             }
+        }
+    }
+
+    /// <summary>Runs an item on the calling thread, as <see cref="CurrentItem"/> while it runs (an item may run another inline).</summary>
+    private bool RunItem(Task task)
+    {
+        var outer = t_item;
+        t_item = task;
+        try
+        {
+            return TryExecuteTask(task);
+        }
+        finally
+        {
+            t_item = outer;
         }
     }
 
@@ -429,7 +479,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <inheritdoc />
     protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued)
-        => !taskWasPreviouslyQueued && IsNested && TryExecuteTask(task);
+        => !taskWasPreviouslyQueued && IsNested && RunItem(task);
 
     /// <inheritdoc />
     protected override IEnumerable<Task> GetScheduledTasks() => _workers.QueuedSnapshot();

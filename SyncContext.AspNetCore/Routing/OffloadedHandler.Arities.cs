@@ -3,20 +3,12 @@
 // arguments it bound from the request for the user's own parameters, so each arity needs its own signature.
 namespace SyncContext.AspNetCore.Routing;
 
-/// <summary>Offloads a handler without parameters; one call object serves every request.</summary>
-internal sealed class OffloadedHandler<TResult> : Offloader<TResult>
+/// <summary>Offloads a handler without parameters.</summary>
+internal sealed class OffloadedHandler<TResult>(Func<TResult> handler, OffloadRuntime runtime) : Offloader<TResult>(runtime)
 {
-    private readonly Func<TResult> _handler;
-    private readonly Arguments _call;
+    private readonly Func<TResult> _handler = handler;
 
-    public OffloadedHandler(Func<TResult> handler, OffloadRuntime runtime)
-        : base(runtime)
-    {
-        _handler = handler;
-        _call = new Arguments(this);
-    }
-
-    public Task<TResult> Invoke() => Offload(_call);
+    public Task<TResult> Invoke() => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid() => Invoke();
 
@@ -33,7 +25,7 @@ internal sealed class OffloadedHandler<T1, TResult>(Func<T1, TResult> handler, O
 {
     private readonly Func<T1, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1) => Offload(new Arguments(this, a1));
+    public Task<TResult> Invoke(T1 a1) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1) => Invoke(a1);
 
@@ -50,7 +42,7 @@ internal sealed class OffloadedHandler<T1, T2, TResult>(Func<T1, T2, TResult> ha
 {
     private readonly Func<T1, T2, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2) => Offload(new Arguments(this, a1, a2));
+    public Task<TResult> Invoke(T1 a1, T2 a2) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2) => Invoke(a1, a2);
 
@@ -67,7 +59,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, TResult>(Func<T1, T2, T3, TRe
 {
     private readonly Func<T1, T2, T3, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3) => Offload(new Arguments(this, a1, a2, a3));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3) => Invoke(a1, a2, a3);
 
@@ -84,7 +76,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, TResult>(Func<T1, T2, T3,
 {
     private readonly Func<T1, T2, T3, T4, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4) => Offload(new Arguments(this, a1, a2, a3, a4));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4) => Invoke(a1, a2, a3, a4);
 
@@ -101,7 +93,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, TResult>(Func<T1, T2,
 {
     private readonly Func<T1, T2, T3, T4, T5, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => Offload(new Arguments(this, a1, a2, a3, a4, a5));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5) => Invoke(a1, a2, a3, a4, a5);
 
@@ -118,7 +110,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, TResult>(Func<T1,
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6) => Invoke(a1, a2, a3, a4, a5, a6);
 
@@ -135,7 +127,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, TResult>(Func
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7) => Invoke(a1, a2, a3, a4, a5, a6, a7);
 
@@ -152,7 +144,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, TResult>(
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8);
 
@@ -169,7 +161,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, TResu
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9);
 
@@ -186,7 +178,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10);
 
@@ -203,7 +195,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11);
 
@@ -220,7 +212,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12);
 
@@ -237,7 +229,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13);
 
@@ -254,7 +246,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14);
 
@@ -271,7 +263,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
 
@@ -288,7 +280,7 @@ internal sealed class OffloadedHandler<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, 
 {
     private readonly Func<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, TResult> _handler = handler;
 
-    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) => Offload(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16));
+    public Task<TResult> Invoke(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) => TryAdmit(out var admission, out var aborted) ? Dispatch(new Arguments(this, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16), admission, aborted) : Refused(admission);
 
     public Task InvokeVoid(T1 a1, T2 a2, T3 a3, T4 a4, T5 a5, T6 a6, T7 a7, T8 a8, T9 a9, T10 a10, T11 a11, T12 a12, T13 a13, T14 a14, T15 a15, T16 a16) => Invoke(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16);
 

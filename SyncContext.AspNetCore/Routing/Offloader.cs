@@ -32,22 +32,37 @@ namespace SyncContext.AspNetCore.Routing;
 /// </para>
 /// </remarks>
 /// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/> for a <see langword="void"/> one.</typeparam>
-internal abstract class Offloader<TResult>(OffloadRuntime runtime)
+internal abstract class Offloader<TResult>(OffloadRuntime runtime) : IKeyedWork
 {
-    private static readonly Func<object?, TResult> s_run = static state => ((OffloadedCall<TResult>)state!).Run();
-
     // The exception is the executor's shared one: nothing reads its stack (the endpoint answers it before user
     // middleware sees it), and shedding load must stay as cheap as the executor's own allocation-free rejection.
     private readonly Task<TResult> _rejected = Task.FromException<TResult>(runtime.Executor.Refusal);
 
     internal OffloadRuntime Runtime { get; } = runtime;
 
-    /// <summary>Queues <paramref name="call"/> on the executor; a request already aborted never runs it.</summary>
-    protected Task<TResult> Offload(OffloadedCall<TResult> call)
+    /// <summary>Gets the endpoint's offloader, so that the executor learns each endpoint's work on its own.</summary>
+    public object WorkKey => this;
+
+    /// <summary>Gets the endpoint's route template, for <c>http.route</c>.</summary>
+    public string? Route => Runtime.Route;
+
+    /// <summary>
+    /// Asks the executor for a place before the call is created, so that a refusal allocates nothing;
+    /// <paramref name="aborted"/> is the request's <c>RequestAborted</c>: a request already aborted never runs its call.
+    /// </summary>
+    protected bool TryAdmit(out Admission admission, out CancellationToken aborted)
     {
-        var token = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
-        return Runtime.Executor.TryRunOperationUnsafe(s_run, call, token, out var task) ? task : _rejected;
+        aborted = Runtime.HttpContexts.HttpContext?.RequestAborted ?? default;
+        admission = Runtime.Executor.AdmitOperation(aborted);
+        return admission.Mode != AdmissionMode.Rejected;
     }
+
+    /// <summary>The task of a refused call: the cached one, or one that carries its predicted wait.</summary>
+    protected Task<TResult> Refused(Admission admission) => Runtime.Executor.RefusedOperation<TResult>(admission) ?? _rejected;
+
+    /// <summary>Runs or queues an admitted call on the executor.</summary>
+    protected Task<TResult> Dispatch(OffloadedCall<TResult> call, Admission admission, CancellationToken aborted)
+        => Runtime.Executor.DispatchOperation(call, admission, aborted);
 
     /// <summary>
     /// Writes a string handler's answer once its call has returned, as RDF writes a synchronous string handler's: the
@@ -85,16 +100,10 @@ internal abstract class Offloader<TResult>(OffloadRuntime runtime)
 
 /// <summary>One call of a handler with its arguments, as it travels to the worker.</summary>
 /// <typeparam name="TResult">The handler's return type, or <see cref="NoResult"/>.</typeparam>
-internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : IKeyedWork
+internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : ExecutorItem<TResult>(owner)
 {
-    /// <summary>Gets the endpoint's offloader, so that the executor learns each endpoint's work on its own.</summary>
-    public object WorkKey => owner;
-
-    /// <summary>Gets the endpoint's route template, for <c>http.route</c>.</summary>
-    public string? Route => owner.Runtime.Route;
-
     /// <summary>Runs on the worker, inside the request's execution context.</summary>
-    public TResult Run()
+    protected override TResult Run()
     {
         // Still queued when the shutdown timeout ran out: the handler never runs, and the request is answered
         // as any other rejection.
