@@ -4,7 +4,7 @@ namespace SyncContext.AspNetCore.Execution;
 /// Finds how many worker threads waiting work needs, between a floor and the hard cap, by completions per
 /// second: while items wait for a thread it doubles the limit and keeps the step if completions rose, and
 /// halves it and keeps the step if they held, so blocked work gets threads in about half a second and a
-/// pool of 32 connections gets about 32. A doubling after which the items' own mean wall time grew is undone
+/// pool of 32 connections gets about 32 (a flood whose first items are still finishing is measured once more before the first move). A doubling after which the items' own mean wall time grew is undone
 /// even when completions seemed to rise: behind a pool, more threads make each item wait longer. It is fed a
 /// clock, a completion count, a backlog and the items' wall time and knows nothing of threads, so it is tested
 /// with made-up samples.
@@ -36,6 +36,13 @@ internal sealed class ThreadLimitController
 
     /// <summary>Samples one measurement adds up: completions come in bursts (32 connections freed together), so one sample is too noisy.</summary>
     public const int SamplesPerMeasurement = 2;
+
+    /// <summary>
+    /// A measurement whose second sample completed more than this many times what its first did was still ramping up
+    /// (a flood's first items finish only after their run time): no move starts from it, since any steady rate would
+    /// beat it and its items had not waited yet.
+    /// </summary>
+    public const double RampShare = 2;
 
     /// <summary>A doubling is kept when completions rise by this factor at least.</summary>
     public const double GainToGrow = 1.3;
@@ -86,6 +93,7 @@ internal sealed class ThreadLimitController
     private long _lastTime;
     private long _lastCompleted;
     private long _windowCompleted;
+    private long _windowFirstDone; // what the window's first sample completed, to tell a ramp from a steady rate
     private long _windowTime;
     private int _windowSamples;
     private bool _started;
@@ -197,11 +205,19 @@ internal sealed class ThreadLimitController
         _windowCompleted += done;
         _windowTime += elapsed;
         _windowWall += wall;
-        if (++_windowSamples < SamplesPerMeasurement)
+        if (++_windowSamples == 1)
+        {
+            _windowFirstDone = done;
+        }
+
+        if (_windowSamples < SamplesPerMeasurement)
         {
             return Limit;
         }
 
+        // Completions still ramping up (a flood's first items finishing in its second sample, not its first): the rate
+        // is below what these threads do, and a doubling measured against it gains on no evidence.
+        var ramped = _windowFirstDone * RampShare < done;
         var rate = _windowCompleted * 1000.0 / _windowTime;
         var meanWall = _windowCompleted > 0 ? (double)_windowWall / _windowCompleted : 0;
         _windowCompleted = _windowTime = _windowSamples = 0;
@@ -222,14 +238,15 @@ internal sealed class ThreadLimitController
                 {
                     _phase = Phase.Steady;
                     _growNext = true;
-                    if (backlog > 0 && _baseRate > 0)
+                    if (backlog > 0 && _baseRate > 0 && !ramped)
                     {
                         Move(rate, meanWall); // still short of threads: climb on at once
                     }
 
                     // A doubling from a window where nothing completed was kept on no evidence (any rate beats
                     // zero): this window is the first real measurement, so the next move waits for one more, in
-                    // which the items the doubling started have finished and show whether they waited.
+                    // which the items the doubling started have finished and show whether they waited. A window
+                    // still ramping up starts no move either.
                 }
                 else
                 {
@@ -243,7 +260,7 @@ internal sealed class ThreadLimitController
                 {
                     _phase = Phase.Steady;
                     _growNext = false;
-                    if (backlog > 0)
+                    if (backlog > 0 && !ramped)
                     {
                         Move(rate, meanWall);
                     }
@@ -262,6 +279,14 @@ internal sealed class ThreadLimitController
                 var saturated = busy >= Limit;
                 if (backlog == 0 && !saturated)
                 {
+                    break;
+                }
+
+                if (ramped)
+                {
+                    // Completions still ramping up (a flood's first items finishing): neither the rate nor the items'
+                    // wall time is what these threads do yet, and a doubling measured against them would gain on no
+                    // evidence. The next measurement decides.
                     break;
                 }
 

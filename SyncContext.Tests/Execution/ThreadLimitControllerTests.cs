@@ -215,6 +215,22 @@ public class ThreadLimitControllerTests
         controller.Observe(1_350, completed: 65, backlog: 192, busy: 64, wallTime: 9_650).ShouldBe(128, "two samples of the flood, a backlog: a doubling");
     }
 
+    [Theory]
+    [InlineData(100, 128)] // blocked work: the items run 100 ms, as the ramp's did, and the threads double
+    [InlineData(200, 64)] // behind a pool of 32: the items wait 100 ms for a connection, and nothing doubles
+    public void A_flood_whose_completions_are_still_ramping_up_moves_nothing_until_a_steady_measurement(int steadyWallTime, int expected)
+    {
+        // 256 clients arrive at once: the first sample sees a few stragglers of what ran before, the second the flood's
+        // first 32 items. Against that rate any steady one looks like a gain, and the ramp's items never waited yet.
+        var controller = new ThreadLimitController(floor: 2, cap: 512, initial: 64);
+        controller.Observe(0, completed: 0, backlog: 192, busy: 64);
+        controller.Observe(100, completed: 4, backlog: 192, busy: 64, wallTime: 400).ShouldBe(64);
+        controller.Observe(200, completed: 36, backlog: 192, busy: 64, wallTime: 3_600).ShouldBe(64, "the second sample completed eight times the first: still ramping, so no doubling on it");
+
+        controller.Observe(300, completed: 68, backlog: 192, busy: 64, wallTime: 3_600 + (32 * steadyWallTime)).ShouldBe(64);
+        controller.Observe(400, completed: 100, backlog: 192, busy: 64, wallTime: 3_600 + (64 * steadyWallTime)).ShouldBe(expected);
+    }
+
     /// <summary>A fake clock, and completions that follow the limit at once (after the first items' run time): one sample per 100 ms step.</summary>
     /// <param name="firstCompletionAfter">Milliseconds before anything completes: the first items' run time.</param>
     private sealed class Simulation(ThreadLimitController controller, Func<int, double> rate, Func<int, int> backlog, Func<int, int>? busy = null, Func<int, double>? wallTime = null, long firstCompletionAfter = 0)
