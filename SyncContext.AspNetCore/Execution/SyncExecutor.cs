@@ -254,12 +254,12 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         => admission.Reason == WorkRejectionReason.QueueTimeout ? Task.FromException<TResult>(_admission.PredictedRejection(admission)) : null;
 
     /// <summary>Runs or queues an admitted operation's item, with <paramref name="abandon"/> checked when a worker takes it.</summary>
-    internal Task<TResult> DispatchOperation<TResult>(ExecutorItem<TResult> item, Admission admission, CancellationToken abandon)
+    internal Task<TResult> DispatchOperation<TResult>(Task<TResult> item, Admission admission, CancellationToken abandon)
     {
         t_abandonQueued = abandon;
         try
         {
-            return Dispatch<Task<TResult>>(item, admission);
+            return Dispatch(item, admission);
         }
         finally
         {
@@ -271,34 +271,19 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// <see cref="TryRunUnsafe{TResult}"/> for a request's own work (its handler), with its <c>RequestAborted</c> as
     /// <paramref name="abandon"/>: checked when the item is admitted and again when a worker takes it, which then fails
     /// it with an <see cref="OperationCanceledException"/> instead of running it, but not registered on the task. A
-    /// registration costs two more objects per request (the task's contingent properties and the registration's box);
-    /// without it, the task of a request aborted while it waits completes when a worker reaches it instead of at once.
+    /// registration would cost every request one more object (the registration's box) and work on both threads; without
+    /// it, the task of a request aborted while it waits completes when a worker reaches it instead of at once.
     /// </summary>
     internal bool TryRunOperationUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken abandon, [NotNullWhen(true)] out Task<TResult>? task)
     {
-        var admission = Admit(abandon, operationWork: true);
+        var admission = AdmitOperation(abandon);
         if (admission.Mode == AdmissionMode.Rejected)
         {
-            if (admission.Reason == WorkRejectionReason.QueueTimeout)
-            {
-                task = Task.FromException<TResult>(_admission.PredictedRejection(admission));
-                return true;
-            }
-
-            task = null;
-            return false;
+            task = RefusedOperation<TResult>(admission);
+            return task is not null;
         }
 
-        t_abandonQueued = abandon;
-        try
-        {
-            task = Dispatch(new Task<TResult>(work, state, WorkOptions), admission);
-        }
-        finally
-        {
-            t_abandonQueued = default;
-        }
-
+        task = DispatchOperation(new Task<TResult>(work, state, WorkOptions), admission, abandon);
         return true;
     }
 

@@ -21,13 +21,13 @@ namespace SyncContext.AspNetCore.Routing;
 /// Only the thread that runs the handler body differs.
 /// </para>
 /// <para>
-/// Per request it allocates the executor's task with its contingent properties (where a task keeps the execution
-/// context it captured, whenever that is not the default one, as a request's never is), for handlers with parameters
-/// one object carrying the arguments to the worker, and, when the request has to await the worker, the await's state
-/// machine (RDF's own for a <see cref="Task{TResult}"/>, <see cref="WriteText(Task{TResult})"/>'s for a string handler).
-/// The handler's flow is marked in its worker's slot (<see cref="RunningOperations"/>), not in a new execution
-/// context, and <c>RequestAborted</c> is checked when a worker takes the call rather than registered on the task
-/// (<see cref="SyncExecutor.TryRunOperationUnsafe{TResult}"/>): three objects fewer than both would cost. A rejection allocates nothing: it is a cached faulted
+/// Per request it allocates one object, the call, which is its own task (<see cref="ExecutorItem{TResult}"/>: the
+/// arguments and the request's execution context are its fields), and, when the request has to await the worker, the
+/// await's state machine (RDF's own for a <see cref="Task{TResult}"/>, <see cref="WriteText(Task{TResult})"/>'s for a
+/// string handler). The handler's flow is marked in its worker's slot (<see cref="RunningOperations"/>), not in a new
+/// execution context, and <c>RequestAborted</c> is checked when a worker takes the call rather than registered on the
+/// task (<see cref="SyncExecutor.DispatchOperation{TResult}"/>). A rejection allocates nothing: the executor admits the
+/// call before it is created, and the refusal is a cached faulted
 /// task, handed on as it is and answered with 503 by <see cref="RejectionAnswer"/> around the endpoint.
 /// </para>
 /// </remarks>
