@@ -111,7 +111,11 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
 
         try
         {
-            if (!_executor.TryRunOperationUnsafe(HandlerCall.Invoke, new HandlerCall(_invoke, context, exception, _allowSynchronousIO), context.RequestAborted, out var task))
+            var admission = _executor.AdmitOperation(context.RequestAborted);
+            var task = admission.Mode == AdmissionMode.Rejected
+                ? _executor.RefusedOperation<object?>(admission)
+                : _executor.DispatchOperation(new HandlerCall(this, context, exception), admission, context.RequestAborted);
+            if (task is null)
             {
                 // The executor already logged the rejection; answer as an offloaded endpoint would.
                 _rejections.TryAnswer(context, _executor.Refusal);
@@ -152,18 +156,16 @@ internal sealed class SyncExceptionHandlerMiddleware<TException>
         return Task.CompletedTask;
     }
 
-    /// <summary>What one failed request carries to the worker: one allocation beside the task.</summary>
-    private sealed class HandlerCall(Func<HttpContext, TException, object?> invoke, HttpContext context, TException exception, bool allowSynchronousIO)
+    /// <summary>What one failed request carries to the worker, in the one object it allocates: its task.</summary>
+    private sealed class HandlerCall(SyncExceptionHandlerMiddleware<TException> owner, HttpContext context, TException exception) : ExecutorItem<object?>(owner)
     {
-        public static readonly Func<object?, object?> Invoke = static state => ((HandlerCall)state!).Run();
-
-        private object? Run()
+        protected override object? Run()
         {
             var mark = SyncExecutor.BeginOperationWork(context);
             try
             {
-                using var synchronousIO = allowSynchronousIO ? new SynchronousIOScope(context) : default;
-                return invoke(context, exception);
+                using var synchronousIO = owner._allowSynchronousIO ? new SynchronousIOScope(context) : default;
+                return owner._invoke(context, exception);
             }
             finally
             {

@@ -9,7 +9,7 @@ namespace SyncContext.AspNetCore.Execution;
 /// <remarks>
 /// The task's delegate finds the item through <see cref="SyncExecutor.CurrentItem"/>, which the executor sets around
 /// every item it runs; a task has one state slot, taken here by the kind of work for the executor's profiles and
-/// telemetry (an <see cref="IKeyedWork"/>). Only <see cref="SyncExecutor"/> may run it.
+/// telemetry. Only <see cref="SyncExecutor"/> may run it.
 /// </remarks>
 /// <typeparam name="TResult">What the work returns.</typeparam>
 internal abstract class ExecutorItem<TResult> : Task<TResult>
@@ -20,13 +20,16 @@ internal abstract class ExecutorItem<TResult> : Task<TResult>
     private readonly ExecutionContext? _caller;
     private TResult? _result;
 
-    /// <param name="kind">The kind of work, the task's state: keys the executor's profile of it.</param>
-    protected ExecutorItem(IKeyedWork kind)
+    /// <param name="kind">
+    /// The kind of work, the task's state: keys the executor's profile of it (<see cref="WorkProfiles.KeyOf"/>: an
+    /// <see cref="IKeyedWork"/>'s key, or the object's type).
+    /// </param>
+    protected ExecutorItem(object kind)
         : this(kind, LeaveCallersContext())
     {
     }
 
-    private ExecutorItem(IKeyedWork kind, ExecutionContext? caller)
+    private ExecutorItem(object kind, ExecutionContext? caller)
         : base(s_run, kind, SyncExecutor.WorkOptions)
     {
         // The task was created in the default context, and so captured none: back to the caller's.

@@ -13,7 +13,7 @@ namespace SyncContext.AspNetCore.Execution;
 /// item's queue wait is shown in that trace; otherwise <see langword="null"/>.
 /// </param>
 /// <param name="Abandon">
-/// The request's <c>RequestAborted</c> for an item queued by <see cref="SyncExecutor.TryRunOperationUnsafe{TResult}"/>: checked
+/// The request's <c>RequestAborted</c> for an item queued by <see cref="SyncExecutor.DispatchOperation{TResult}"/>: checked
 /// when a worker takes the item, which then fails it instead of running it; <see langword="default"/> otherwise.
 /// </param>
 internal readonly record struct QueuedWork(Task Task, long QueuedAt, Activity? Caller = null, CancellationToken Abandon = default)

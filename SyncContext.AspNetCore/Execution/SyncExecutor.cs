@@ -42,7 +42,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private static Exception? t_failBeforeStart; // a rejection, or the cancellation of an abandoned request
 
     [ThreadStatic]
-    private static CancellationToken t_abandonQueued; // TryRunOperationUnsafe's token, on its way to the queue
+    private static CancellationToken t_abandonQueued; // DispatchOperation's token, on its way to the queue
 
     private readonly WorkAdmission _admission;
     private readonly WorkerThreads _workers;
@@ -239,9 +239,14 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     }
 
     /// <summary>
-    /// Admits a request's own work (its handler) before its item is created, so that a refusal allocates nothing; then
-    /// <see cref="RefusedOperation{TResult}"/> or <see cref="DispatchOperation{TResult}"/>. <paramref name="abandon"/> is the
-    /// request's <c>RequestAborted</c>, as for <see cref="TryRunOperationUnsafe{TResult}"/>.
+    /// Admits a request's own work (its handler, its sync error handler) before its item is created, so that a refusal
+    /// allocates nothing; then <see cref="RefusedOperation{TResult}"/> or <see cref="DispatchOperation{TResult}"/>.
+    /// <paramref name="abandon"/> is the request's <c>RequestAborted</c>: checked here and again when a worker takes the
+    /// item, which then fails it with an <see cref="OperationCanceledException"/> instead of running it, but not
+    /// registered on the task. A registration would cost every request one more object (the registration's box) and
+    /// work on both threads; without it, the task of a request aborted while it waits completes when a worker reaches
+    /// it instead of at once. The item should be an <see cref="ExecutorItem{TResult}"/> that begins with
+    /// <see cref="BeginOperationWork"/>.
     /// </summary>
     internal Admission AdmitOperation(CancellationToken abandon) => Admit(abandon, operationWork: true);
 
@@ -254,7 +259,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         => admission.Reason == WorkRejectionReason.QueueTimeout ? Task.FromException<TResult>(_admission.PredictedRejection(admission)) : null;
 
     /// <summary>Runs or queues an admitted operation's item, with <paramref name="abandon"/> checked when a worker takes it.</summary>
-    internal Task<TResult> DispatchOperation<TResult>(Task<TResult> item, Admission admission, CancellationToken abandon)
+    internal Task<TResult> DispatchOperation<TResult>(ExecutorItem<TResult> item, Admission admission, CancellationToken abandon)
     {
         t_abandonQueued = abandon;
         try
@@ -265,26 +270,6 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
         {
             t_abandonQueued = default;
         }
-    }
-
-    /// <summary>
-    /// <see cref="TryRunUnsafe{TResult}"/> for a request's own work (its handler), with its <c>RequestAborted</c> as
-    /// <paramref name="abandon"/>: checked when the item is admitted and again when a worker takes it, which then fails
-    /// it with an <see cref="OperationCanceledException"/> instead of running it, but not registered on the task. A
-    /// registration would cost every request one more object (the registration's box) and work on both threads; without
-    /// it, the task of a request aborted while it waits completes when a worker reaches it instead of at once.
-    /// </summary>
-    internal bool TryRunOperationUnsafe<TResult>(Func<object?, TResult> work, object? state, CancellationToken abandon, [NotNullWhen(true)] out Task<TResult>? task)
-    {
-        var admission = AdmitOperation(abandon);
-        if (admission.Mode == AdmissionMode.Rejected)
-        {
-            task = RefusedOperation<TResult>(admission);
-            return task is not null;
-        }
-
-        task = DispatchOperation(new Task<TResult>(work, state, WorkOptions), admission, abandon);
-        return true;
     }
 
     /// <summary>
