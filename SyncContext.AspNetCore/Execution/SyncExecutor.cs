@@ -50,7 +50,6 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     private readonly ExecutorShutdown _shutdown;
     private readonly bool _threadAffinity;
     private volatile int _maxThreads;
-    private Func<object?>? _currentOperation; // the key of the request the calling flow belongs to, if any (RunningOperations)
     private Task? _affinityItem; // with thread affinity: the item its thread runs now
 
     /// <summary>Creates an executor.</summary>
@@ -94,11 +93,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
     /// request's handler is known to run (<see cref="RunningOperations"/>) without marking its execution context. Set once,
     /// before the executor serves requests; without it, handlers mark their execution context as all other work does.
     /// </summary>
-    internal Func<object?>? CurrentOperation
-    {
-        get => _currentOperation;
-        init => _currentOperation = value;
-    }
+    internal Func<object?>? CurrentOperation { get; init; }
 
     /// <summary>The name of the executor <c>AddSyncContext</c> registers.</summary>
     internal const string DefaultName = "default";
@@ -342,7 +337,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             throw failure;
         }
 
-        if (operation is not null && t_running is { _threadAffinity: false, _currentOperation: not null } executor
+        if (operation is not null && t_running is { _threadAffinity: false, CurrentOperation: not null } executor
             && executor._workers.Operations.TryEnter(operation, out var previous))
         {
             return new OperationMark(executor._workers.Operations, previous);
@@ -469,7 +464,7 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
 
     /// <summary>Whether the calling flow belongs to a request whose handler runs on a worker now (see <see cref="RunningOperations"/>).</summary>
     private bool DescendsFromRunningOperation()
-        => _currentOperation?.Invoke() is { } operation && _workers.Operations.IsRunning(operation);
+        => CurrentOperation?.Invoke() is { } operation && _workers.Operations.IsRunning(operation);
 
     private Admission Admit(CancellationToken cancellationToken, bool operationWork = false)
     {

@@ -105,10 +105,11 @@ internal abstract class OffloadedCall<TResult>(Offloader<TResult> owner) : Execu
     /// <summary>Runs on the worker, inside the request's execution context.</summary>
     protected override TResult Run()
     {
-        // Still queued when the shutdown timeout ran out: the handler never runs, and the request is answered
-        // as any other rejection.
         var runtime = owner.Runtime;
         var httpContext = runtime.HttpContexts.HttpContext;
+
+        // Still queued when the shutdown timeout ran out, or its request aborted while it waited: this throws, the
+        // handler never runs, and the request is answered as any other rejection (or not at all).
         var mark = SyncExecutor.BeginOperationWork(httpContext);
         try
         {
