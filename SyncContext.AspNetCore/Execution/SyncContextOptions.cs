@@ -95,9 +95,10 @@ public sealed class SyncContextOptions
 
     /// <summary>
     /// Gets or sets the most times an idle worker polls the queue before it parks, pausing or yielding its core to a
-    /// thread that is ready to run between polls. Zero parks at once, which saves CPU and costs a kernel wake-up on the next item. One idle
-    /// worker spins at a time; its spin halves each time one runs out with no item (down to a sixteenth) and doubles
-    /// each time one catches an item, and no worker spins while CPU-bound items fill the CPU budget.
+    /// thread that is ready to run between polls. Zero parks at once, which saves CPU and costs a kernel wake-up on
+    /// the next item. One idle worker spins at a time; its spin halves each time one runs out with no item (down to
+    /// a sixteenth) and doubles each time one catches an item, and no worker spins while CPU-bound items fill the
+    /// CPU budget.
     /// </summary>
     /// <value>The default value is 100.</value>
     public int SpinCount { get; set; } = 100;

@@ -772,9 +772,10 @@ internal sealed class WorkerThreads
     /// After its first few polls the spin yields its core every other poll (<see cref="SpinWait.SpinOnce(int)"/>,
     /// never sleeping): on an idle machine a yield returns at once and the spin catches the next item as before, but
     /// under load a thread that is ready to run (Kestrel's, the thread pool's, the request that is about to hand the
-    /// next item) gets the core instead of waiting behind the spinner for the end of its time slice. A spin that
-    /// pauses without yielding took S3 to 63-71 % of ASP.NET Core inline where this one reached 79-83 %, and cost
-    /// /fast a third of its throughput beside blocking work (benchmarks/RESULTS.md, "The spinner yields").
+    /// next item) gets the core instead of waiting behind the spinner for the end of its time slice. In four paired
+    /// rounds a spin that paused without yielding gave S3 63-92 % of ASP.NET Core inline (three rounds below 72 %)
+    /// where this one gave 79-83 %, and it took the executor a third more CPU beside blocking work
+    /// (benchmarks/RESULTS.md, "The spinner yields").
     /// </remarks>
     private Wake? Spin(int polls)
     {
