@@ -10,7 +10,8 @@ namespace SyncContext.AspNetCore.Execution;
 /// A spin pays off when an item arrives before the spin runs out: it then costs a few microseconds instead of a
 /// kernel wake-up of a parked worker. A spin that runs out is CPU taken from the threads that would have sent the
 /// work (on a small machine, from Kestrel and the thread pool), even though it yields its core to them between
-/// polls. So the spin length halves each time a spin runs out, down to <see cref="MinSpin"/>, and doubles each time one catches an item, up to <see cref="MaxSpin"/>:
+/// polls. So the spin length halves each time a spin runs out, down to <see cref="MinSpin"/>, and doubles each
+/// time one catches an item, up to <see cref="MaxSpin"/>:
 /// long spins while items arrive faster than a wake-up, short ones while they arrive slower (work that blocks
 /// for I/O, where hundreds of workers finish and idle at random moments).
 /// </para>
