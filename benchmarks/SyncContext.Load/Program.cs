@@ -3,7 +3,13 @@ using System.Runtime.InteropServices;
 using SyncContext.Load.Harness;
 using SyncContext.Load.Server;
 
-// `serve` is this program started by itself as the server under test; anything else is the harness.
+// `serve` is this program started by itself as the server under test; `sleepers` a floor for benchmarks/io-beside.sh;
+// anything else is the harness.
+if (args.FirstOrDefault() == "sleepers")
+{
+    return Sleepers.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
+}
+
 if (args.FirstOrDefault() == "serve")
 {
     string Arg(string name) => args[Array.IndexOf(args, name) + 1];
