@@ -104,15 +104,20 @@ public class ExecutorThreadTests
     [Fact]
     public async Task The_idle_spin_shrinks_while_items_arrive_slower_than_it_lasts()
     {
-        // Items 20 ms apart: every spin of the idle worker runs out (100 polls last about 0.1 ms) and costs a core for
-        // nothing, as for hundreds of workers finishing a blocking call at random moments. The spin halves each time.
+        // Each item comes only after the idle worker's spin for the last one ran out, as for hundreds of workers
+        // finishing a blocking call at random moments: every such spin cost a core for nothing, so it halves each
+        // time. The next item waits for the halving rather than for a fixed gap, which a loaded machine (a spin that
+        // yields its core may last far longer than its 100 polls) could make shorter than the spin.
         using var executor = ExecutorFactory.Create(maxThreads: 2, spinCount: 100);
-        for (var i = 0; i < 10; i++)
+        var policy = executor.Workers.SpinPolicy;
+        for (var i = 0; policy.SpinLimit > policy.MinSpin; i++)
         {
+            i.ShouldBeLessThan(5, "100 polls reach the shortest spin in four halvings");
+            var before = policy.SpinLimit;
             await executor.RunAsync(() => { }).WaitAsync(TestHosts.HangGuard);
-            await Task.Delay(20);
+            await TestHosts.WaitUntilAsync(() => policy.SpinLimit < before, $"the spin of {before} polls after item {i} to run out and halve");
         }
 
-        executor.Workers.SpinPolicy.SpinLimit.ShouldBeLessThanOrEqualTo(25, "two catches by chance at most: four halvings of 100");
+        policy.SpinLimit.ShouldBe(policy.MinSpin);
     }
 }
