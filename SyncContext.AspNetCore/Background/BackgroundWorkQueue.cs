@@ -12,13 +12,11 @@ namespace SyncContext.AspNetCore.Background;
 /// The <see cref="IBackgroundWork"/> of the app: admits items up to the limit, starts each one after its
 /// request's response (or at once), runs it with a fresh scope, and lets shutdown wait for what is left.
 /// </summary>
-internal sealed class BackgroundWorkQueue(
-    IRunSync executor,
-    IServiceScopeFactory scopes,
-    IHttpContextAccessor accessor,
-    IHostApplicationLifetime lifetime,
-    IOptions<BackgroundWorkOptions> options,
-    ILogger<BackgroundWorkQueue> logger) : IBackgroundWork
+/// <remarks>
+/// Measured on the <c>SyncContext</c> meter: <c>synccontext.background.completed</c> (failures tagged
+/// <c>error.type</c>), <c>synccontext.background.rejected</c> and the <c>synccontext.background.pending</c> gauge.
+/// </remarks>
+internal sealed class BackgroundWorkQueue : IBackgroundWork
 {
     private static readonly Func<object, Task> s_startAfterResponse = static state =>
     {
@@ -29,10 +27,35 @@ internal sealed class BackgroundWorkQueue(
 
     private readonly ConcurrentDictionary<Item, byte> _outstanding = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly int _limit = options.Value.Limit;
+    private readonly IRunSync _executor;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly IHttpContextAccessor _accessor;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<BackgroundWorkQueue> _logger;
+    private readonly SyncContextMetrics? _metrics;
+    private readonly int _limit;
     private int _count;
     private long _failed;
     private volatile bool _stopping;
+
+    public BackgroundWorkQueue(
+        IRunSync executor,
+        IServiceScopeFactory scopes,
+        IHttpContextAccessor accessor,
+        IHostApplicationLifetime lifetime,
+        IOptions<BackgroundWorkOptions> options,
+        ILogger<BackgroundWorkQueue> logger,
+        SyncContextMetrics? metrics = null)
+    {
+        _executor = executor;
+        _scopes = scopes;
+        _accessor = accessor;
+        _lifetime = lifetime;
+        _logger = logger;
+        _metrics = metrics;
+        _limit = options.Value.Limit;
+        metrics?.ObserveBackground(() => Count);
+    }
 
     /// <summary>How many items are queued or running.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -68,7 +91,7 @@ internal sealed class BackgroundWorkQueue(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             var left = _outstanding.Keys.ToArray();
-            Log.BackgroundWorkAbandoned(logger, left.Length, left.Count(static item => item.Started), string.Join(", ", left.Select(static item => item.Name)));
+            Log.BackgroundWorkAbandoned(_logger, left.Length, left.Count(static item => item.Started), string.Join(", ", left.Select(static item => item.Name)));
         }
     }
 
@@ -76,18 +99,20 @@ internal sealed class BackgroundWorkQueue(
     {
         if (_stopping)
         {
+            _metrics?.BackgroundRejected(WorkRejectionReason.Stopping);
             throw new InvalidOperationException($"Background work '{item.Name}' was not added: the host is stopping.");
         }
 
         if (Interlocked.Increment(ref _count) > _limit)
         {
             Interlocked.Decrement(ref _count);
+            _metrics?.BackgroundRejected(WorkRejectionReason.QueueFull);
             throw new InvalidOperationException(
                 $"Background work '{item.Name}' was not added: {_limit} items are already queued or running, the limit set by BackgroundWorkOptions.Limit.");
         }
 
         _outstanding.TryAdd(item, 0);
-        if (accessor.HttpContext is { } context)
+        if (_accessor.HttpContext is { } context)
         {
             try
             {
@@ -117,23 +142,26 @@ internal sealed class BackgroundWorkQueue(
         try
         {
             item.Started = true;
-            var scope = scopes.CreateAsyncScope();
+            var scope = _scopes.CreateAsyncScope();
             await using (scope.ConfigureAwait(false))
             {
                 if (item.Sync is { } sync)
                 {
-                    await executor.RunAsync(static state => state.Sync(state.Services), (Sync: sync, Services: scope.ServiceProvider)).ConfigureAwait(false);
+                    await _executor.RunAsync(static state => state.Sync(state.Services), (Sync: sync, Services: scope.ServiceProvider)).ConfigureAwait(false);
                 }
                 else
                 {
-                    await item.Async!(scope.ServiceProvider, lifetime.ApplicationStopping).ConfigureAwait(false);
+                    await item.Async!(scope.ServiceProvider, _lifetime.ApplicationStopping).ConfigureAwait(false);
                 }
             }
+
+            _metrics?.BackgroundCompleted(null);
         }
         catch (Exception exception)
         {
-            Log.BackgroundWorkFailed(logger, item.Name, exception);
+            Log.BackgroundWorkFailed(_logger, item.Name, exception);
             Interlocked.Increment(ref _failed);
+            _metrics?.BackgroundCompleted(exception);
         }
         finally
         {

@@ -22,6 +22,7 @@ public sealed class SyncContextMetrics
     internal const string RouteTag = "http.route";
     internal const string ResultTag = "synccontext.work.result";
     internal const string RejectionReasonTag = "synccontext.rejection.reason";
+    internal const string ErrorTypeTag = "error.type";
 
     // Queue waits of a warm executor are microseconds; those of a saturated one seconds.
     private static readonly double[] s_queueBuckets = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -34,6 +35,8 @@ public sealed class SyncContextMetrics
     private readonly Counter<long> _completed;
     private readonly Histogram<double> _queueDuration;
     private readonly Histogram<double> _runDuration;
+    private readonly Counter<long> _backgroundCompleted;
+    private readonly Counter<long> _backgroundRejected;
     private readonly List<(SyncExecutor Executor, WorkerThreads Workers)> _observed = [];
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
@@ -59,6 +62,14 @@ public sealed class SyncContextMetrics
             "The time work items ran on a worker.",
             tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = s_runBuckets });
+        _backgroundCompleted = _meter.CreateCounter<long>(
+            "synccontext.background.completed",
+            "{item}",
+            "Background work items (IBackgroundWork) that ran to the end; those that threw carry error.type, the exception's type.");
+        _backgroundRejected = _meter.CreateCounter<long>(
+            "synccontext.background.rejected",
+            "{item}",
+            "Background work items IBackgroundWork.Add refused, by reason (synccontext.rejection.reason: queue_full, stopping).");
     }
 
     /// <summary>Gets whether anyone listens to the queue durations.</summary>
@@ -104,6 +115,35 @@ public sealed class SyncContextMetrics
         Gauge("synccontext.executor.running.blocking", static (_, w) => Math.Max(0, w.RunningCount - w.CpuBoundRunningCount), "{item}", "Running work items whose work blocks off the CPU (I/O-bound, or not measured yet).");
         Gauge("synccontext.executor.cpu_budget", static (_, w) => w.CpuBudget, "{item}", "The most CPU-bound work items that run at once.");
         Gauge("synccontext.executor.cpu_budget.held", static (_, w) => w.HeldCount, "{item}", "CPU-bound work items held back while the CPU budget is spent.");
+    }
+
+    /// <summary>Adds the gauge of background work queued or running, read from <paramref name="pending"/>.</summary>
+    internal void ObserveBackground(Func<int> pending)
+        => _meter.CreateObservableUpDownCounter("synccontext.background.pending", pending, "{item}", "Background work items queued or running.");
+
+    internal void BackgroundCompleted(Exception? failure)
+    {
+        if (!_backgroundCompleted.Enabled)
+        {
+            return;
+        }
+
+        if (failure is null)
+        {
+            _backgroundCompleted.Add(1);
+        }
+        else
+        {
+            _backgroundCompleted.Add(1, new KeyValuePair<string, object?>(ErrorTypeTag, failure.GetType().FullName));
+        }
+    }
+
+    internal void BackgroundRejected(WorkRejectionReason reason)
+    {
+        if (_backgroundRejected.Enabled)
+        {
+            _backgroundRejected.Add(1, new KeyValuePair<string, object?>(RejectionReasonTag, ReasonName(reason)));
+        }
     }
 
     private void Gauge(string name, Func<SyncExecutor, WorkerThreads, int> read, string unit, string description)

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using SyncContext.AspNetCore.Background;
+using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.Tests.ErrorHandling;
 
 namespace SyncContext.Tests.Background;
@@ -87,6 +89,34 @@ public class BackgroundWorkTests
         await later.Task.WaitAsync(TestHosts.HangGuard);
 
         logs.Entries.ShouldContain(entry => entry.EventName == "BackgroundWorkFailed" && entry.Exception!.Message == "background failed");
+    }
+
+    [Fact]
+    public async Task Background_work_is_measured_completions_with_the_failures_type_refusals_by_reason_and_what_is_pending()
+    {
+        using var gate = new ManualResetEventSlim();
+        await using var host = await TestHosts.StartAsync(app => { }, services: builder => builder.Services.Configure<BackgroundWorkOptions>(o => o.Limit = 2));
+        var meters = host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var completed = new MetricCollector<long>(meters, SyncContextMetrics.MeterName, "synccontext.background.completed");
+        using var rejected = new MetricCollector<long>(meters, SyncContextMetrics.MeterName, "synccontext.background.rejected");
+        using var pending = new MetricCollector<int>(meters, SyncContextMetrics.MeterName, "synccontext.background.pending");
+        var background = host.Services.GetRequiredService<IBackgroundWork>();
+
+        background.Add(_ => gate.Wait(TestHosts.HangGuard));
+        background.Add(void (_) => throw new InvalidOperationException("background failed"));
+        await TestHosts.WaitUntilAsync(() => completed.GetMeasurementSnapshot().Count == 1, "the failure to be counted");
+        background.Add(_ => gate.Wait(TestHosts.HangGuard));
+        Should.Throw<InvalidOperationException>(() => background.Add(_ => { }));
+        pending.RecordObservableInstruments();
+        var pendingNow = pending.LastMeasurement.ShouldNotBeNull().Value;
+        gate.Set();
+        await TestHosts.WaitUntilAsync(() => completed.GetMeasurementSnapshot().Count == 3, "the two gated items to be counted");
+
+        pendingNow.ShouldBe(2);
+        var measured = completed.GetMeasurementSnapshot();
+        measured.Single(m => m.Tags.ContainsKey("error.type")).Tags["error.type"].ShouldBe(typeof(InvalidOperationException).FullName);
+        measured.Count(m => !m.Tags.ContainsKey("error.type")).ShouldBe(2);
+        rejected.GetMeasurementSnapshot().ShouldHaveSingleItem().Tags["synccontext.rejection.reason"].ShouldBe("queue_full");
     }
 
     [Fact]
