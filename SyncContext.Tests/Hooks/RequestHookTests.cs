@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SyncContext.Tests.ErrorHandling;
+using SyncContext.Tests.Routing;
 
 namespace SyncContext.Tests.Hooks;
 
@@ -261,6 +262,34 @@ public class RequestHookTests
         await both.Task.WaitAsync(TestHosts.HangGuard);
 
         errors.ShouldBe(["/ok: none", "/fail: bad format"]);
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_cancels_the_token_of_the_running_before_hook_and_the_teardown_still_runs()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var saw = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tornDown = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await KestrelApp.StartAsync(withSyncContext: true, app =>
+        {
+            app.UseBeforeRequest((CancellationToken aborted) =>
+            {
+                started.SetResult();
+                var cancelled = aborted.WaitHandle.WaitOne(TestHosts.HangGuard);
+                saw.SetResult($"cancelled {cancelled} on {Thread.CurrentThread.Name![..11]}");
+            });
+            app.UseTeardownRequest((CancellationToken aborted) => tornDown.SetResult($"{Thread.CurrentThread.Name![..11]}, aborted {aborted.IsCancellationRequested}"));
+            app.MapGet("/", () => "answered");
+        });
+
+        using var leaving = new CancellationTokenSource();
+        var request = app.Client.GetAsync("/", leaving.Token);
+        await started.Task.WaitAsync(TestHosts.HangGuard);
+        leaving.Cancel();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => request);
+        (await saw.Task.WaitAsync(TestHosts.HangGuard)).ShouldBe("cancelled True on SyncContext");
+        (await tornDown.Task.WaitAsync(TestHosts.HangGuard)).ShouldBe("SyncContext, aborted True");
     }
 
     [Fact]
