@@ -86,38 +86,78 @@ public class ControllerOffloadTests
     }
 
     [Fact]
-    public async Task OffloadSync_on_MapRazorPages_fails_at_the_call_and_names_the_fix()
+    public async Task OffloadSync_on_MapRazorPages_or_a_group_holding_pages_no_longer_fails_at_the_call_or_when_the_endpoints_are_built()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddSyncContext();
         builder.Services.AddRazorPages();
+
+        // A page as MVC describes it before it is compiled (as runtime compilation does), without a .cshtml; the real
+        // pages are in RazorPageOffloadTests.
+        builder.Services.AddSingleton<IActionDescriptorProvider, OnePageProvider>();
         await using var app = builder.Build();
+        app.MapRazorPages().OffloadSync();
+        app.MapGroup("/pages").OffloadSync().MapRazorPages();
 
-        var failure = Should.Throw<InvalidOperationException>(() => app.MapRazorPages().OffloadSync());
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList();
 
-        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint 'MapRazorPages()'");
-        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages()");
-        failure.Message.ShouldContain("IRunSync");
+        endpoints.Count.ShouldBe(2);
     }
 
     [Fact]
-    public async Task OffloadSync_on_a_group_holding_Razor_Pages_fails_when_the_endpoints_are_built_and_names_the_page()
+    public async Task OffloadSync_on_an_MVC_action_of_another_kind_fails_when_the_endpoints_are_built_and_names_it()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddSyncContext();
-        builder.Services.AddRazorPages();
-
-        // A page as MVC describes it, without compiling a .cshtml: the endpoint is what OffloadSync() sees.
-        builder.Services.AddSingleton<IActionDescriptorProvider, OnePageProvider>();
         await using var app = builder.Build();
-        app.MapGroup("/pages").OffloadSync().MapRazorPages();
+
+        // Neither a controller action nor a page: what a third-party MVC extension could put on an endpoint.
+        app.MapGet("/other", () => "other").WithMetadata(new ActionDescriptor { DisplayName = "other action" }).WithDisplayName("other action").OffloadSync();
 
         var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
 
-        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint '/Report'");
-        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages() (or from the group holding the pages)");
+        failure.Message.ShouldContain("cannot offload the endpoint 'other action': it is an MVC action of kind ActionDescriptor");
+        failure.Message.ShouldContain("Remove OffloadSync() from it");
+    }
+
+    [Fact]
+    public async Task An_action_the_saturated_executor_refuses_is_answered_with_503_and_Retry_After()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext(o =>
+        {
+            o.MaxThreads = 1;
+            o.MinThreads = 1;
+            o.QueueLimit = 0;
+            o.RetryAfter = TimeSpan.FromSeconds(4);
+        });
+        builder.Services.AddControllers()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new AssemblyPart(typeof(SyncController).Assembly)));
+        await using var host = await AlbaHost.For(builder, app => app.MapControllers().OffloadSync());
+        var executor = host.Services.GetRequiredService<SyncContext.AspNetCore.Execution.SyncExecutor>();
+        using var gate = new ManualResetEventSlim();
+        var holding = executor.RunAsync(() => gate.Wait(TestHosts.HangGuard));
+        await TestHosts.WaitUntilAsync(() => executor.RunningCount == 1, "the one worker to be held");
+
+        try
+        {
+            var result = await host.Scenario(_ =>
+            {
+                _.Get.Url("/mvc/where");
+                _.StatusCodeShouldBe(503);
+                _.Header("Retry-After").SingleValueShouldEqual("4");
+                _.Header("Content-Type").ShouldNotBeWritten();
+            });
+            (await result.ReadAsTextAsync()).ShouldBeEmpty();
+        }
+        finally
+        {
+            gate.Set();
+            await holding.WaitAsync(TestHosts.HangGuard);
+        }
     }
 
     private sealed class OnePageProvider : IActionDescriptorProvider
