@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +14,6 @@ using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Hosting;
 using SyncContext.AspNetCore.Http;
 using SyncContext.AspNetCore.Lifecycle;
-using SyncContext.AspNetCore.Mvc;
 using SyncContext.AspNetCore.Routing;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -83,10 +81,6 @@ public static class SyncContextServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, AutomaticOffloadPolicy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, RejectionExceptionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, RejectionDeveloperPageFilter>());
-
-        // The page filter that runs the handlers of pages marked by OffloadSync() on the executor; inert elsewhere, and
-        // MvcOptions is never built in an app without MVC.
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IConfigureOptions<MvcOptions>, PageOffloadSetup>());
 
         // After the executor's lifetime: the host stops services in reverse, so these stop while it still runs.
         services.TryAddSingleton<AppHooks>();

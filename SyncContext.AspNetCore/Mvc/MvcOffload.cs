@@ -27,8 +27,8 @@ internal static class MvcOffload
             case ControllerActionDescriptor controller:
                 ControllerOffload.EnsureOffloaded(endpoint, controller);
                 return;
-            case PageActionDescriptor:
-                PageOffload.Mark(endpoint);
+            case PageActionDescriptor page:
+                PageOffload.Mark(endpoint, page);
                 return;
             default:
                 throw new InvalidOperationException(

@@ -1,18 +1,16 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Http;
 
 namespace SyncContext.AspNetCore.Mvc;
 
 /// <summary>
-/// The one page filter of the app, innermost (<see cref="Order"/> <see cref="int.MaxValue"/>): on a page that
-/// <c>OffloadSync()</c> marked (<see cref="PageOffload.OffloadedPage"/>), it calls the rest of the page pipeline (the
-/// synchronous handler method, and any page filter ordered after it) on the executor; elsewhere it only calls it.
+/// The page filter of one offloaded page (<see cref="PageOffload.Mark"/>), innermost of all: on an endpoint
+/// <c>OffloadSync()</c> marked, for one of the page's synchronous handlers, it calls the rest of the page pipeline, which
+/// is then the handler method alone, on the endpoint's executor; for any other (an async handler, one that opted out, the
+/// page mapped again without <c>OffloadSync()</c>) it only calls it.
 /// </summary>
-/// <remarks>
-/// A page filter with <see cref="int.MaxValue"/> as its order too, at page scope, sorts after this global one and so runs
-/// on the executor, around the handler.
-/// </remarks>
-internal sealed class PageOffloadFilter : IAsyncPageFilter, IOrderedFilter
+internal sealed class PageOffloadFilter(HashSet<HandlerMethodDescriptor> offloaded) : IAsyncPageFilter, IOrderedFilter
 {
     private static readonly Func<PageHandlerExecutionDelegate, PageHandlerExecutedContext> s_callNext = static next =>
     {
@@ -31,8 +29,8 @@ internal sealed class PageOffloadFilter : IAsyncPageFilter, IOrderedFilter
     /// <inheritdoc />
     public Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
         => context.HandlerMethod is { } handler
+           && offloaded.Contains(handler)
            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<PageOffload.OffloadedPage>() is { } page
-           && PageOffload.RunsOnExecutor(handler, context.ActionDescriptor)
             ? MvcOffload.RunAsync(page.Runtime, context.HttpContext, s_callNext, next)
             : next();
 }

@@ -30,12 +30,11 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
     /// </para>
     /// <para>
     /// On Razor Pages (<c>app.MapRazorPages().OffloadSync()</c>, or a group holding them) it runs each synchronous handler
-    /// method (<c>OnGet</c>, <c>OnPost</c>...) on the executor, through a page filter <c>AddSyncContext()</c> registers,
-    /// the innermost one: the page and its model are created, the handler selected and its arguments and
-    /// <c>[BindProperty]</c> properties bound on the request thread, page filters run there, and the page is rendered
-    /// there; async handlers and pages without a handler are left alone. A page filter of your own with
-    /// <see cref="int.MaxValue"/> as its order, on a page or its model, sorts after SyncContext's global one and runs on
-    /// the executor too, around the handler. <see cref="DisableOffloadSyncAttribute"/> on a handler method or on the page
+    /// method (<c>OnGet</c>, <c>OnPost</c>...) on the executor, through a page filter it adds to the page, innermost of all
+    /// (order <see cref="int.MaxValue"/>, scope last): the page and its model are created, the handler selected and its
+    /// arguments and <c>[BindProperty]</c> properties bound on the request thread, every other page filter runs there, and
+    /// the page is rendered there; async handlers and pages without a handler are left alone. The pages must be compiled at
+    /// build time (the default; under runtime compilation it fails when the endpoints are built). <see cref="DisableOffloadSyncAttribute"/> on a handler method or on the page
     /// model keeps them on the request thread; <see cref="ExecuteOnAttribute"/> on the page model picks the page's
     /// executor (on a handler method it fails at start-up: a page's handlers share its endpoint).
     /// </para>

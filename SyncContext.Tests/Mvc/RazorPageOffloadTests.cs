@@ -40,13 +40,14 @@ public class RazorPageOffloadTests
     }
 
     [Fact]
-    public async Task A_page_filter_ordered_last_on_the_page_sorts_after_SyncContexts_and_runs_on_the_executor_around_the_handler()
+    public async Task A_page_filter_ordered_last_on_the_page_still_runs_on_the_pool_only_the_handler_moves()
     {
         await using var host = await StartAsync(app => app.MapRazorPages().OffloadSync());
 
         var page = await GetPageAsync(host, "/Where");
 
-        page["innermost-filter"].ShouldBe("SyncContext");
+        page["innermost-filter"].ShouldBe("pool");
+        page["handler"].ShouldBe("SyncContext");
     }
 
     [Fact]
@@ -63,11 +64,10 @@ public class RazorPageOffloadTests
         withPackage.ShouldContain("handler=SyncContext");
         Normalize(withPackage).ShouldBe(Normalize(without));
 
-        // Only the handler (and the filter ordered inside SyncContext's) ran elsewhere.
+        // Only the handler ran elsewhere.
         static string Normalize(string seen) => seen
             .Replace("handler=SyncContext", "handler=pool", StringComparison.Ordinal)
-            .Replace("executor=SyncContext", "executor=pool", StringComparison.Ordinal)
-            .Replace("innermost-filter=SyncContext", "innermost-filter=pool", StringComparison.Ordinal);
+            .Replace("executor=SyncContext", "executor=pool", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -266,21 +266,59 @@ public class RazorPageOffloadTests
     }
 
     [Fact]
-    public async Task Removing_SyncContexts_page_filter_from_MvcOptions_fails_when_the_endpoints_are_built_rather_than_leave_pages_on_the_pool()
+    public async Task Registering_SyncContext_changes_no_page_and_OffloadSync_adds_only_its_mark_to_the_endpoints_it_covers()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSyncContext();
-        builder.Services.AddSyncExecutor("pages");
-        builder.Services.AddRazorPages().AddApplicationPart(typeof(WhereModel).Assembly);
-        builder.Services.Configure<MvcOptions>(static options => options.Filters.Clear());
-        await using var app = builder.Build();
-        app.MapRazorPages().OffloadSync();
+        static async Task<List<string>> DescribeAsync(bool withSyncContext, bool offload)
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+            builder.Logging.ClearProviders();
+            if (withSyncContext)
+            {
+                builder.Services.AddSyncContext();
+                builder.Services.AddSyncExecutor("pages"); // BulkheadModel's
+            }
 
-        var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
+            builder.Services.AddRazorPages().AddApplicationPart(typeof(WhereModel).Assembly);
+            await using var app = builder.Build();
+            app.MapRazorPages();
+            var offloaded = app.MapGroup("/offloaded").MapRazorPages();
+            if (offload)
+            {
+                offloaded.OffloadSync();
+            }
 
-        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint");
-        failure.Message.ShouldContain("is not in MvcOptions.Filters");
+            // Each endpoint's metadata by type, and, before any page ran, the filters MVC will run for it.
+            var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).OfType<RouteEndpoint>().ToList();
+            return endpoints
+                .Select(static endpoint =>
+                    $"{endpoint.RoutePattern.RawText}: {string.Join(", ", endpoint.Metadata.Select(static item => item.GetType().Name))}; " +
+                    $"filters {string.Join(", ", endpoint.Metadata.GetMetadata<PageActionDescriptor>()!.FilterDescriptors.Select(static f => f.Filter.GetType().Name))}")
+                .ToList();
+        }
+
+        var without = await DescribeAsync(withSyncContext: false, offload: false);
+        var registered = await DescribeAsync(withSyncContext: true, offload: false);
+        var offloaded = await DescribeAsync(withSyncContext: true, offload: true);
+
+        without.ShouldNotBeEmpty();
+        registered.ShouldBe(without);
+        offloaded.Count.ShouldBe(without.Count);
+        for (var i = 0; i < without.Count; i++)
+        {
+            var (metadata, filters) = (without[i].Split("; filters ")[0], without[i].Split("; filters ")[1]);
+            if (metadata.Contains(nameof(SyncContext.AspNetCore.Routing.DisableOffloadSyncAttribute), StringComparison.Ordinal))
+            {
+                offloaded[i].ShouldBe(without[i], "a page that opted out is left as it is");
+                continue;
+            }
+
+            var covered = metadata.StartsWith("/offloaded/", StringComparison.Ordinal);
+            var marks = offloaded[i].Split(", OffloadedPage").Length - 1;
+            marks.ShouldBe(covered ? 1 : 0, offloaded[i]);
+
+            // The descriptor is the page's, shared by both mappings: it holds SyncContext's filter, inert where unmarked.
+            offloaded[i].Replace(", OffloadedPage", "", StringComparison.Ordinal).ShouldBe($"{metadata}; filters {filters}, PageOffloadFilter");
+        }
     }
 
     /// <summary>A page model whose handler carries <see cref="ExecuteOnAttribute"/>, which pages cannot honour.</summary>
