@@ -3,39 +3,24 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using SyncContext.AspNetCore.Execution;
-using SyncContext.AspNetCore.Http;
 using SyncContext.AspNetCore.Routing;
 
 namespace SyncContext.AspNetCore.Mvc;
 
 /// <summary>
-/// What <c>OffloadSync()</c> does to an MVC endpoint: a synchronous controller action's method runs on the executor;
-/// anything else MVC builds (a Razor page, another kind of action) fails, since it cannot be offloaded.
+/// What <c>OffloadSync()</c> does to an MVC controller endpoint: a synchronous action's method runs on the executor.
 /// </summary>
 /// <remarks>
-/// <para>
 /// The seam is the one MVC itself offers at the action method: an endpoint filter on a controller endpoint is run by
 /// MVC's action method executor, in place of the bare method call, after model binding, validation and every MVC filter
 /// (authorization, resource, action, <c>[ApiController]</c>'s 400) and before the result is converted and executed. This
 /// filter calls the rest of that pipeline, which for a synchronous action is only the method and the conversion of what
 /// it returned (and any endpoint filter added after <c>OffloadSync()</c>), on an executor thread. Binding,
-/// filters, results and exceptions are MVC's own; only the thread that runs the method differs.
-/// </para>
-/// <para>
-/// Razor Pages has no such seam (it ignores endpoint filters, and its handler executor is internal), so an
-/// <c>OffloadSync()</c> that reaches a page fails rather than silently doing nothing.
-/// </para>
+/// filters, results and exceptions are MVC's own; only the thread that runs the method differs. Razor Pages ignore
+/// endpoint filters and are offloaded at their handler method instead (<see cref="PageOffload"/>).
 /// </remarks>
 internal static class ControllerOffload
 {
-    internal const string RazorPagesMessage =
-        "OffloadSync() cannot offload the Razor Pages endpoint '{0}': SyncContext does not run Razor Pages handlers on its executor " +
-        "(Razor Pages offers no seam at the handler method that leaves its filters and results untouched). Remove OffloadSync() from " +
-        "MapRazorPages() (or from the group holding the pages), and run blocking code in a page handler with " +
-        "'await runSync.RunAsync(() => ...)' (IRunSync) from an async handler (OnGetAsync).";
-
     internal const string GroupHoldingControllersMessage =
         "OffloadSync() on a route group cannot reach the controller action '{0}' it holds: MVC applies a group's conventions " +
         "before it describes the action, so the group's OffloadSync() would silently leave it on the thread pool. Call OffloadSync() " +
@@ -67,45 +52,34 @@ internal static class ControllerOffload
             }
 
             var runtime = OffloadRuntime.From(endpoint.ApplicationServices, endpoint.Metadata, endpoint.DisplayName, (endpoint as RouteEndpointBuilder)?.RoutePattern);
-            return invocation => marker.InvokeAsync(runtime, invocation, next);
+            return invocation => OffloadedControllerAction.InvokeAsync(runtime, invocation, next);
         });
     }
 
     /// <summary>
-    /// Called by the finally convention for an MVC endpoint: a sync controller action was handled by <see cref="AddFilter"/>
-    /// (one that was not came from a group's convention, which MVC runs before the action is known) ; anything else fails.
+    /// Called by the finally convention for a controller endpoint: a sync action was handled by <see cref="AddFilter"/>;
+    /// one that was not came from a group's convention, which MVC runs before the action is known, and fails.
     /// </summary>
-    public static void EnsureOffloadable(EndpointBuilder endpoint, ActionDescriptor action)
+    public static void EnsureOffloaded(EndpointBuilder endpoint, ControllerActionDescriptor action)
     {
-        switch (action)
+        if (!OffloadChecks.IsAwaitable(action.MethodInfo.ReturnType) && !endpoint.Metadata.OfType<OffloadedControllerAction>().Any())
         {
-            case ControllerActionDescriptor controller when OffloadChecks.IsAwaitable(controller.MethodInfo.ReturnType)
-                                                            || endpoint.Metadata.OfType<OffloadedControllerAction>().Any():
-                return; // async, or offloaded by AddFilter
-            case ControllerActionDescriptor:
-                throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, GroupHoldingControllersMessage, endpoint.DisplayName));
-            case PageActionDescriptor:
-                throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, RazorPagesMessage, endpoint.DisplayName));
-            default:
-                throw new InvalidOperationException(
-                    $"OffloadSync() cannot offload the endpoint '{endpoint.DisplayName}': it is an MVC action of kind {action.GetType().Name}, which SyncContext does not run on its executor. " +
-                    "Remove OffloadSync() from it, and run blocking code with IRunSync from an async action.");
+            throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, GroupHoldingControllersMessage, endpoint.DisplayName));
         }
     }
 
     /// <summary>Marks an offloaded controller endpoint and runs the innermost step of its action on the executor.</summary>
     internal sealed class OffloadedControllerAction
     {
-        private static readonly Func<(EndpointFilterDelegate Next, EndpointFilterInvocationContext Invocation, bool AllowSynchronousIO), object?> s_run = static state =>
+        private static readonly Func<(EndpointFilterDelegate Next, EndpointFilterInvocationContext Invocation), object?> s_callNext = static state =>
         {
-            using var synchronousIO = state.AllowSynchronousIO ? new SynchronousIOScope(state.Invocation.HttpContext) : default;
             var pending = state.Next(state.Invocation);
 
             // For a synchronous action the rest of the pipeline is the method call itself, so it has completed here.
             return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         };
 
-        public ValueTask<object?> InvokeAsync(OffloadRuntime runtime, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-            => new(runtime.Executor.RunAsync(s_run, (next, invocation, runtime.AllowSynchronousIO), invocation.HttpContext.RequestAborted));
+        public static ValueTask<object?> InvokeAsync(OffloadRuntime runtime, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+            => new(MvcOffload.RunAsync(runtime, invocation.HttpContext, s_callNext, (next, invocation)));
     }
 }

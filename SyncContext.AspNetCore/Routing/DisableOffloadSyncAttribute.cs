@@ -10,7 +10,9 @@ namespace SyncContext.AspNetCore.Routing;
 /// Put it on the lambda (<c>app.MapGet("/ping", [DisableOffloadSync] () =&gt; "pong")</c>) or on the method of a method
 /// group. The generator reads it at compile time and leaves that call as ASP.NET Core's own; ASP.NET Core adds it to
 /// the endpoint's metadata, where the runtime reads it. On an MVC controller action, or on the controller class for all
-/// its actions, it keeps the action on the request thread under <c>MapControllers().OffloadSync()</c>.
+/// its actions, it keeps the action on the request thread under <c>MapControllers().OffloadSync()</c>; on a Razor Pages
+/// handler method, or on the page model (or the page, with <c>@attribute</c>) for all its handlers, under
+/// <c>MapRazorPages().OffloadSync()</c>.
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
 public sealed class DisableOffloadSyncAttribute : Attribute

@@ -4,7 +4,7 @@ using SyncContext.AspNetCore.Routing;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Endpoint conventions that run synchronous minimal-API handlers on the SyncContext executor.</summary>
+/// <summary>Endpoint conventions that run synchronous minimal-API handlers, MVC actions and Razor Pages handlers on the SyncContext executor.</summary>
 public static class OffloadSyncEndpointConventionBuilderExtensions
 {
     /// <summary>
@@ -21,18 +21,31 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
     /// asynchronous by their type and left alone.
     /// </para>
     /// <para>
-    /// On MVC controllers (<c>app.MapControllers().OffloadSync()</c>, <c>MapControllerRoute(...)</c>, a group holding
-    /// them) it runs each synchronous action method on the executor, at the one seam MVC offers there (an endpoint
-    /// filter, which MVC runs in place of the method call after binding and every MVC filter): model binding,
-    /// validation, filters and results are MVC's own (an endpoint filter added after this call runs on the executor
-    /// too, inside it; add endpoint filters before it). Razor Pages cannot be offloaded: <c>MapRazorPages().OffloadSync()</c>
-    /// throws at once, and a group holding pages fails when its endpoints are built.
+    /// On MVC controllers (<c>app.MapControllers().OffloadSync()</c>, <c>MapControllerRoute(...)</c>) it runs each
+    /// synchronous action method on the executor, at the one seam MVC offers there (an endpoint filter, which MVC runs in
+    /// place of the method call after binding and every MVC filter): model binding, validation, filters and results are
+    /// MVC's own (an endpoint filter added after this call runs on the executor too, inside it; add endpoint filters
+    /// before it). A group's <c>OffloadSync()</c> cannot reach the controllers it holds (MVC applies a group's conventions
+    /// before it describes the action), and fails when the endpoints are built: call it on <c>MapControllers()</c>.
+    /// </para>
+    /// <para>
+    /// On Razor Pages (<c>app.MapRazorPages().OffloadSync()</c>, or a group holding them) it runs each synchronous handler
+    /// method (<c>OnGet</c>, <c>OnPost</c>...) on the executor, through a page filter it adds to the page, innermost of all
+    /// (order <see cref="int.MaxValue"/>, scope last): the page and its model are created, the handler selected and its
+    /// arguments and <c>[BindProperty]</c> properties bound on the request thread, every other page filter runs there, and
+    /// the page is rendered there; async handlers and pages without a handler are left alone. The pages must be compiled at
+    /// build time (the default; under runtime compilation it fails when the endpoints are built). <see cref="DisableOffloadSyncAttribute"/> on a handler method or on the page
+    /// model keeps them on the request thread; <see cref="ExecuteOnAttribute"/> on the page model picks the page's
+    /// executor (on a handler method it fails at start-up: a page's handlers share its endpoint).
+    /// </para>
+    /// <para>
+    /// Any other kind of endpoint MVC builds cannot be offloaded, and fails when the endpoints are built.
     /// </para>
     /// </remarks>
     /// <typeparam name="TBuilder">The type of the builder.</typeparam>
     /// <param name="builder">The endpoint or group.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>), or the endpoints are Razor Pages.</exception>
+    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>).</exception>
     public static TBuilder OffloadSync<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
@@ -43,12 +56,6 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
         if (builder is IEndpointRouteBuilder routes)
         {
             OffloadChecks.EnsureRegistered(routes.ServiceProvider);
-        }
-
-        // Razor Pages cannot be offloaded: say so at this call rather than do nothing.
-        if (builder is PageActionEndpointConventionBuilder)
-        {
-            throw new InvalidOperationException(string.Format(System.Globalization.CultureInfo.InvariantCulture, ControllerOffload.RazorPagesMessage, "MapRazorPages()"));
         }
 
         builder.Add(ControllerOffload.AddFilter);
@@ -71,7 +78,7 @@ public static class OffloadSyncEndpointConventionBuilderExtensions
     /// <param name="builder">The endpoint or group.</param>
     /// <param name="executorName">The executor's name; <c>"default"</c> for the default one.</param>
     /// <returns>The builder, for chaining.</returns>
-    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>), or the endpoints are Razor Pages.</exception>
+    /// <exception cref="InvalidOperationException">SyncContext is not registered (call <c>AddSyncContext()</c>).</exception>
     public static TBuilder OffloadSync<TBuilder>(this TBuilder builder, string executorName)
         where TBuilder : IEndpointConventionBuilder
     {

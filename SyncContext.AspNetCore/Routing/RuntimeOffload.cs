@@ -25,9 +25,9 @@ namespace SyncContext.AspNetCore.Routing;
 internal static class RuntimeOffload
 {
     /// <summary>
-    /// Offloads the endpoint: by rebuilding its request delegate where reflection is available, otherwise (an app whose
-    /// request delegates the Request Delegate Generator wrote, such as a native AOT one) by running its own request
-    /// delegate on the executor, with no reflection.
+    /// Offloads the endpoint: an MVC one as <see cref="MvcOffload"/> says; a route handler by rebuilding its request
+    /// delegate where reflection is available, otherwise (an app whose request delegates the Request Delegate Generator
+    /// wrote, such as a native AOT one) by running its own request delegate on the executor, with no reflection.
     /// </summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification =
         "Rebuild is reached only when OffloadMode.RebuildsRequestDelegates is true: never in an app that is trimmed or compiled ahead of time, whose build sets the feature switch to false, so the trimmer removes it.")]
@@ -35,6 +35,15 @@ internal static class RuntimeOffload
         "Rebuild is reached only when OffloadMode.RebuildsRequestDelegates is true, which it never is where dynamic code is unsupported.")]
     public static void Apply(EndpointBuilder endpoint)
     {
+        // MVC builds its endpoints itself: controllers were offloaded at their action method (ControllerOffload.AddFilter),
+        // pages are marked for their handler method (PageOffload), and anything else MVC builds fails here rather than be
+        // silently left on the pool.
+        if (endpoint.Metadata.OfType<ActionDescriptor>().LastOrDefault() is { } action)
+        {
+            MvcOffload.Apply(endpoint, action);
+            return;
+        }
+
         if (OffloadMode.RebuildsRequestDelegates)
         {
             Rebuild(endpoint);
@@ -67,14 +76,6 @@ internal static class RuntimeOffload
     [RequiresDynamicCode(OffloadedRequestDelegate.TrimmingWarning)]
     private static void Rebuild(EndpointBuilder endpoint)
     {
-        // MVC builds its endpoints itself: controllers were offloaded at their action method (ControllerOffload.AddFilter),
-        // anything else MVC builds cannot be, and fails here rather than be silently left on the pool.
-        if (endpoint.Metadata.OfType<ActionDescriptor>().LastOrDefault() is { } action)
-        {
-            ControllerOffload.EnsureOffloadable(endpoint, action);
-            return;
-        }
-
         // Only minimal-API route handlers carry their MethodInfo; a RequestDelegate endpoint is asynchronous by its
         // type, and left alone as async handlers are.
         if (endpoint is not RouteEndpointBuilder route

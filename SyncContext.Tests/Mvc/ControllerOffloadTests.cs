@@ -86,30 +86,15 @@ public class ControllerOffloadTests
     }
 
     [Fact]
-    public async Task OffloadSync_on_MapRazorPages_fails_at_the_call_and_names_the_fix()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSyncContext();
-        builder.Services.AddRazorPages();
-        await using var app = builder.Build();
-
-        var failure = Should.Throw<InvalidOperationException>(() => app.MapRazorPages().OffloadSync());
-
-        failure.Message.ShouldContain("cannot offload the Razor Pages endpoint 'MapRazorPages()'");
-        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages()");
-        failure.Message.ShouldContain("IRunSync");
-    }
-
-    [Fact]
-    public async Task OffloadSync_on_a_group_holding_Razor_Pages_fails_when_the_endpoints_are_built_and_names_the_page()
+    public async Task OffloadSync_on_a_page_compiled_at_its_first_request_fails_when_the_endpoints_are_built_and_names_the_fix()
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddSyncContext();
         builder.Services.AddRazorPages();
 
-        // A page as MVC describes it, without compiling a .cshtml: the endpoint is what OffloadSync() sees.
+        // A page as MVC describes it before it is compiled (as runtime compilation does), without a .cshtml; the pages
+        // compiled at build time are in RazorPageOffloadTests.
         builder.Services.AddSingleton<IActionDescriptorProvider, OnePageProvider>();
         await using var app = builder.Build();
         app.MapGroup("/pages").OffloadSync().MapRazorPages();
@@ -117,7 +102,63 @@ public class ControllerOffloadTests
         var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
 
         failure.Message.ShouldContain("cannot offload the Razor Pages endpoint '/Report'");
-        failure.Message.ShouldContain("Remove OffloadSync() from MapRazorPages() (or from the group holding the pages)");
+        failure.Message.ShouldContain("not compiled at build time");
+        failure.Message.ShouldContain("remove AddRazorRuntimeCompilation()");
+    }
+
+    [Fact]
+    public async Task OffloadSync_on_an_MVC_action_of_another_kind_fails_when_the_endpoints_are_built_and_names_it()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext();
+        await using var app = builder.Build();
+
+        // Neither a controller action nor a page: what a third-party MVC extension could put on an endpoint.
+        app.MapGet("/other", () => "other").WithMetadata(new ActionDescriptor { DisplayName = "other action" }).WithDisplayName("other action").OffloadSync();
+
+        var failure = Should.Throw<InvalidOperationException>(() => ((IEndpointRouteBuilder)app).DataSources.SelectMany(static source => source.Endpoints).ToList());
+
+        failure.Message.ShouldContain("cannot offload the endpoint 'other action': it is an MVC action of kind ActionDescriptor");
+        failure.Message.ShouldContain("Remove OffloadSync() from it");
+    }
+
+    [Fact]
+    public async Task An_action_the_saturated_executor_refuses_is_answered_with_503_and_Retry_After()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSyncContext(o =>
+        {
+            o.MaxThreads = 1;
+            o.MinThreads = 1;
+            o.QueueLimit = 0;
+            o.RetryAfter = TimeSpan.FromSeconds(4);
+        });
+        builder.Services.AddControllers()
+            .ConfigureApplicationPartManager(parts => parts.ApplicationParts.Add(new AssemblyPart(typeof(SyncController).Assembly)));
+        await using var host = await AlbaHost.For(builder, app => app.MapControllers().OffloadSync());
+        var executor = host.Services.GetRequiredService<SyncContext.AspNetCore.Execution.SyncExecutor>();
+        using var gate = new ManualResetEventSlim();
+        var holding = executor.RunAsync(() => gate.Wait(TestHosts.HangGuard));
+        await TestHosts.WaitUntilAsync(() => executor.RunningCount == 1, "the one worker to be held");
+
+        try
+        {
+            var result = await host.Scenario(_ =>
+            {
+                _.Get.Url("/mvc/where");
+                _.StatusCodeShouldBe(503);
+                _.Header("Retry-After").SingleValueShouldEqual("4");
+                _.Header("Content-Type").ShouldNotBeWritten();
+            });
+            (await result.ReadAsTextAsync()).ShouldBeEmpty();
+        }
+        finally
+        {
+            gate.Set();
+            await holding.WaitAsync(TestHosts.HangGuard);
+        }
     }
 
     private sealed class OnePageProvider : IActionDescriptorProvider
