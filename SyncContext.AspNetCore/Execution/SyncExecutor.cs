@@ -567,16 +567,22 @@ public sealed partial class SyncExecutor : TaskScheduler, IRunSync, IDisposable
             => value.ThreadAffinity ? Affinity : new(value.MinThreads, value.MaxThreads, value.IdleTimeout);
     }
 
+    // A state that names its kind of work (IKeyedWork) keys the item; otherwise the delegate's method does. A value-type
+    // state is never asked, so it is not boxed: the JIT drops the branch.
     private sealed class StatefulWork<TState>(Action<TState> work, TState state) : IKeyedWork
     {
-        public object WorkKey => work.Method;
+        public object WorkKey => !typeof(TState).IsValueType && state is IKeyedWork keyed ? keyed.WorkKey : work.Method;
+
+        public string? Route => !typeof(TState).IsValueType && state is IKeyedWork keyed ? keyed.Route : null;
 
         public void Invoke() => work(state);
     }
 
     private sealed class StatefulWork<TState, TResult>(Func<TState, TResult> work, TState state) : IKeyedWork
     {
-        public object WorkKey => work.Method;
+        public object WorkKey => !typeof(TState).IsValueType && state is IKeyedWork keyed ? keyed.WorkKey : work.Method;
+
+        public string? Route => !typeof(TState).IsValueType && state is IKeyedWork keyed ? keyed.Route : null;
 
         public TResult Invoke() => work(state);
     }

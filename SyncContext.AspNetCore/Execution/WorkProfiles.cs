@@ -29,6 +29,9 @@ internal sealed class WorkProfiles
         return _profiles.Count >= MaxKinds ? _others : _profiles.GetOrAdd(key, static _ => new WorkProfile());
     }
 
+    /// <summary>Gets how many kinds of work have a profile of their own, for tests of how work is keyed.</summary>
+    internal int KindCount => _profiles.Count;
+
     /// <summary>Gets how many kinds of work are CPU-bound now, for tests of what was learnt.</summary>
     internal int CpuBoundCount => _profiles.Values.Count(static profile => profile.IsCpuBound);
 

@@ -80,6 +80,6 @@ internal static class ControllerOffload
         };
 
         public static ValueTask<object?> InvokeAsync(OffloadRuntime runtime, EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-            => new(MvcOffload.RunAsync(runtime, invocation.HttpContext, s_callNext, (next, invocation)));
+            => new(MvcOffload.RunAsync(runtime, invocation.HttpContext, kind: runtime, s_callNext, (next, invocation)));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SyncContext.AspNetCore.Execution;
 using SyncContext.AspNetCore.Http;
 using SyncContext.AspNetCore.Routing;
 
@@ -43,17 +44,33 @@ internal static class MvcOffload
     /// <see cref="OffloadRuntime.AllowSynchronousIO"/> says so, and the request's <c>RequestAborted</c>: a request aborted
     /// while it waits is not run. A rejection is the executor's faulted task; MVC hands it on as the step's exception.
     /// </summary>
-    public static Task<TResult> RunAsync<TState, TResult>(OffloadRuntime runtime, HttpContext context, Func<TState, TResult> step, TState state)
-        => runtime.Executor.RunAsync(Step<TState, TResult>.Run, new StepCall<TState, TResult>(step, state, context, runtime.AllowSynchronousIO), context.RequestAborted);
+    /// <param name="runtime">The endpoint's executor and options.</param>
+    /// <param name="context">The request.</param>
+    /// <param name="kind">
+    /// What the executor learns the step's profile under (CPU-bound or blocking, its run time), kept for its life: the
+    /// action's endpoint, the page's handler. Without it every action of the app would share one profile.
+    /// </param>
+    /// <param name="step">The step.</param>
+    /// <param name="state">The step's state.</param>
+    public static Task<TResult> RunAsync<TState, TResult>(OffloadRuntime runtime, HttpContext context, object kind, Func<TState, TResult> step, TState state)
+        => runtime.Executor.RunAsync(StepCall<TState, TResult>.Run, new StepCall<TState, TResult>(step, state, context, runtime, kind), context.RequestAborted);
 
-    private readonly record struct StepCall<TState, TResult>(Func<TState, TResult> Step, TState State, HttpContext Context, bool AllowSynchronousIO);
-
-    private static class Step<TState, TResult>
+    /// <summary>The step with what it runs with; its kind and route are those of the item on the executor.</summary>
+    private sealed class StepCall<TState, TResult>(Func<TState, TResult> step, TState state, HttpContext context, OffloadRuntime runtime, object kind) : IKeyedWork
     {
         public static readonly Func<StepCall<TState, TResult>, TResult> Run = static call =>
         {
-            using var synchronousIO = call.AllowSynchronousIO ? new SynchronousIOScope(call.Context) : default;
-            return call.Step(call.State);
+            using var synchronousIO = call._runtime.AllowSynchronousIO ? new SynchronousIOScope(call._context) : default;
+            return call._step(call._state);
         };
+
+        private readonly Func<TState, TResult> _step = step;
+        private readonly TState _state = state;
+        private readonly HttpContext _context = context;
+        private readonly OffloadRuntime _runtime = runtime;
+
+        public object WorkKey { get; } = kind;
+
+        public string? Route => _runtime.Route;
     }
 }

@@ -31,6 +31,6 @@ internal sealed class PageOffloadFilter(HashSet<HandlerMethodDescriptor> offload
         => context.HandlerMethod is { } handler
            && offloaded.Contains(handler)
            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<PageOffload.OffloadedPage>() is { } page
-            ? MvcOffload.RunAsync(page.Runtime, context.HttpContext, s_callNext, next)
+            ? MvcOffload.RunAsync(page.Runtime, context.HttpContext, kind: handler, s_callNext, next)
             : next();
 }

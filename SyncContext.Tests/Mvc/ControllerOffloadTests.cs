@@ -10,7 +10,10 @@ using Microsoft.AspNetCore.Mvc.Routing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Diagnostics;
+using SyncContext.AspNetCore.Execution;
 
 namespace SyncContext.Tests.Mvc;
 
@@ -24,6 +27,24 @@ public class ControllerOffloadTests
         var where = await host.GetAsJson<Where>("/mvc/where");
 
         where.ShouldBe(new Where("SyncContext", AccessorIsTheRequest: true, FilterRanOnThePool: true));
+    }
+
+    [Fact]
+    public async Task Each_offloaded_action_is_a_kind_of_work_of_its_own_measured_under_its_route()
+    {
+        await using var host = await StartAsync(offload: true);
+        var executor = host.Services.GetRequiredService<SyncExecutor>();
+        using var ran = new MetricCollector<double>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), SyncContextMetrics.MeterName, "synccontext.work.run.duration");
+        var kindsBefore = executor.Workers.Profiles.KindCount;
+
+        await host.GetAsJson<Where>("/mvc/where");
+        await host.Scenario(_ => _.Get.Url("/mvc/void"));
+        await host.GetAsJson<Where>("/mvc/where");
+
+        // The executor learns CPU-bound or blocking per kind: one shared by every action would mix them.
+        (executor.Workers.Profiles.KindCount - kindsBefore).ShouldBe(2);
+        await TestHosts.WaitUntilAsync(() => ran.GetMeasurementSnapshot().Count == 3, "the three runs to be measured");
+        ran.GetMeasurementSnapshot().Select(static m => m.Tags["http.route"]).Order().ShouldBe(["mvc/void", "mvc/where", "mvc/where"]);
     }
 
     [Fact]

@@ -11,7 +11,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Routing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
+using SyncContext.AspNetCore.Diagnostics;
 using SyncContext.AspNetCore.Execution;
 using SyncContext.Tests.Pages;
 
@@ -48,6 +50,24 @@ public class RazorPageOffloadTests
 
         page["innermost-filter"].ShouldBe("pool");
         page["handler"].ShouldBe("SyncContext");
+    }
+
+    [Fact]
+    public async Task Each_offloaded_page_handler_is_a_kind_of_work_of_its_own_measured_under_its_pages_route()
+    {
+        await using var host = await StartAsync(app => app.MapRazorPages().OffloadSync());
+        var executor = host.Services.GetRequiredService<SyncExecutor>();
+        using var ran = new MetricCollector<double>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), SyncContextMetrics.MeterName, "synccontext.work.run.duration");
+        var kindsBefore = executor.Workers.Profiles.KindCount;
+
+        await GetPageAsync(host, "/Where");
+        using var client = host.Server.CreateClient();
+        (await client.PostAsync("/Void", content: null)).EnsureSuccessStatusCode();
+        await GetPageAsync(host, "/Where");
+
+        (executor.Workers.Profiles.KindCount - kindsBefore).ShouldBe(2);
+        await TestHosts.WaitUntilAsync(() => ran.GetMeasurementSnapshot().Count == 3, "the three runs to be measured");
+        ran.GetMeasurementSnapshot().Select(static m => m.Tags["http.route"]).Order().ShouldBe(["Void", "Where", "Where"]);
     }
 
     [Fact]
