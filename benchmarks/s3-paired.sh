@@ -25,27 +25,20 @@ rate() { wrk -t1 -c "$conns" -d "${2}s" "http://127.0.0.1:$1" | awk '/Requests\/
 
 printf '| process pair | round | SyncContext `/sync` | ASP.NET Core inline `/sync` | SyncContext `/inline` | `/sync` vs inline server | `/sync` vs same server'"'"'s `/inline` |\n|--:|--:|--:|--:|--:|--:|--:|\n'
 for p in $(seq "$pairs"); do
-  sc=$((20000 + RANDOM % 20000)); in=$((sc + 1))
-  sc_pid=$(start synccontext "$sc"); in_pid=$(start inline "$in"); pids=("$sc_pid" "$in_pid")
-  ready "$sc"; ready "$in"
+  sc=$((20000 + RANDOM % 20000)); inl=$((sc + 1))
+  sc_pid=$(start synccontext "$sc"); in_pid=$(start inline "$inl"); pids=("$sc_pid" "$in_pid")
+  ready "$sc"; ready "$inl"
   # Warm-up: tiered JIT and dynamic PGO recompile the hot path during a fresh server's first seconds.
-  rate "$sc/sync" 6 >/dev/null; rate "$in/sync" 6 >/dev/null; rate "$sc/inline" 4 >/dev/null
+  rate "$sc/sync" 6 >/dev/null; rate "$inl/sync" 6 >/dev/null; rate "$sc/inline" 4 >/dev/null
   for r in $(seq "$rounds"); do
-    declare -A got=()
-    order=("sc/sync" "in/sync" "sc/inline")
-    shift=$(( (r - 1) % 3 ))
+    urls=("$sc/sync" "$inl/sync" "$sc/inline") got=()
     for k in 0 1 2; do
-      key=${order[$(( (k + shift) % 3 ))]}
-      case $key in
-        sc/sync) got[$key]=$(rate "$sc/sync" "$secs") ;;
-        in/sync) got[$key]=$(rate "$in/sync" "$secs") ;;
-        sc/inline) got[$key]=$(rate "$sc/inline" "$secs") ;;
-      esac
+      i=$(( (k + r - 1) % 3 ))
+      got[i]=$(rate "${urls[i]}" "$secs")
     done
-    a=${got[sc/sync]}; b=${got[in/sync]}; c=${got[sc/inline]}
+    a=${got[0]}; b=${got[1]}; c=${got[2]}
     echo "$a $b $c" >> "$out"
     awk -v p="$p" -v r="$r" -v a="$a" -v b="$b" -v c="$c" 'BEGIN { printf "| %d | %d | %d | %d | %d | %.0f %% | %.0f %% |\n", p, r, a, b, c, 100*a/b, 100*a/c }'
-    unset got
   done
   kill "$sc_pid" "$in_pid" 2>/dev/null || true; wait "$sc_pid" "$in_pid" 2>/dev/null || true
 done
